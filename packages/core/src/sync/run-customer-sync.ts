@@ -1,0 +1,120 @@
+import { planCustomers, type CustomerPlanStep } from "../plan.js";
+import type { Clock, QboCustomerApi, SyncRun, SyncStore } from "../ports.js";
+import { classifyFailure } from "./classify-failure.js";
+
+export interface CustomerSyncOptions {
+  companyId: string;
+  store: SyncStore;
+  qbo: QboCustomerApi;
+  clock: Clock;
+  /** Plan only: nothing is written to QBO or to links. */
+  dryRun?: boolean;
+}
+
+export interface CustomerSyncResult {
+  run: SyncRun | undefined;
+  plan: CustomerPlanStep[];
+  outcomes: { ref: string; action: string; ok: boolean; qboId?: string; error?: string; code?: string }[];
+}
+
+/**
+ * One customer sync: plan, then execute in plan order. A failure of one record is recorded as a sync
+ * error against that record and the run goes on; children of a failed parent are skipped.
+ */
+export async function runCustomerSync(opts: CustomerSyncOptions): Promise<CustomerSyncResult> {
+  const { companyId, store, qbo, clock } = opts;
+  const [customers, links] = await Promise.all([
+    store.listCustomers(companyId),
+    store.listCustomerLinks(companyId),
+  ]);
+  const plan = planCustomers({ customers, links });
+  if (opts.dryRun) return { run: undefined, plan, outcomes: [] };
+
+  const run = await store.startRun(companyId, clock.now().toISOString());
+  const outcomes: CustomerSyncResult["outcomes"] = [];
+  const failedLocalIds = new Set<string>();
+
+  for (const step of plan) {
+    if (step.action === "skip") {
+      run.skipped++;
+      continue;
+    }
+    if (step.action === "blocked") {
+      run.failed++;
+      failedLocalIds.add(step.localId);
+      await store.recordError(companyId, {
+        runId: run.id,
+        ref: step.ref,
+        localId: step.localId,
+        failure: { category: "inactive-or-missing", message: step.reason },
+      });
+      outcomes.push({ ref: step.ref, action: step.action, ok: false, error: step.reason });
+      continue;
+    }
+    const parentLink = step.parentLocalId === undefined ? undefined : links.get(step.parentLocalId);
+    if (step.parentLocalId !== undefined && !parentLink) {
+      const reason = failedLocalIds.has(step.parentLocalId)
+        ? "its parent customer could not be synced in this run"
+        : "its parent customer is not linked to QuickBooks";
+      run.failed++;
+      failedLocalIds.add(step.localId);
+      await store.recordError(companyId, {
+        runId: run.id,
+        ref: step.ref,
+        localId: step.localId,
+        failure: { category: "inactive-or-missing", message: reason },
+      });
+      outcomes.push({ ref: step.ref, action: step.action, ok: false, error: reason });
+      continue;
+    }
+    const payload = { ...step.payload };
+    if (parentLink) payload.ParentRef = { value: parentLink.qboId };
+    // The request id names the operation, so a retry of the same write is answered from QBO's cache.
+    const requestId = `${companyId}:${step.ref}:${step.fingerprint}`.slice(0, 50);
+    try {
+      const saved =
+        step.action === "create"
+          ? await qbo.createCustomer(payload, { requestId })
+          : await qbo.updateCustomer(
+              { ...payload, Id: step.link!.qboId, SyncToken: step.link!.syncToken, sparse: true },
+              { requestId },
+            );
+      const link = {
+        localId: step.localId,
+        qboId: saved.Id!,
+        syncToken: saved.SyncToken!,
+        fingerprint: step.fingerprint,
+        lastSyncedAt: clock.now().toISOString(),
+      };
+      await store.saveCustomerLink(companyId, link);
+      links.set(step.localId, link);
+      await store.resolveErrors(companyId, step.localId);
+      await store.audit(companyId, {
+        ref: step.ref,
+        action: step.action === "create" ? "qbo.customer.created" : "qbo.customer.updated",
+        actor: "sync",
+        detail: { qboId: link.qboId, runId: run.id },
+      });
+      if (step.action === "create") run.created++;
+      else run.updated++;
+      outcomes.push({ ref: step.ref, action: step.action, ok: true, qboId: link.qboId });
+    } catch (err) {
+      const failure = classifyFailure(err);
+      run.failed++;
+      failedLocalIds.add(step.localId);
+      await store.recordError(companyId, { runId: run.id, ref: step.ref, localId: step.localId, failure });
+      const outcome: CustomerSyncResult["outcomes"][number] = {
+        ref: step.ref,
+        action: step.action,
+        ok: false,
+        error: failure.message,
+      };
+      if (failure.code !== undefined) outcome.code = failure.code;
+      outcomes.push(outcome);
+    }
+  }
+  run.finishedAt = clock.now().toISOString();
+  run.status = run.failed === 0 ? "succeeded" : run.created + run.updated > 0 ? "partial" : "failed";
+  await store.finishRun(run);
+  return { run, plan, outcomes };
+}

@@ -1,0 +1,38 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+
+// Tests import sibling packages from source so a test run never depends on a stale build.
+const alias = {
+  "@ledgerlink/core": pkg("core"),
+  "@ledgerlink/qbo": pkg("qbo"),
+  "@ledgerlink/emulator": pkg("emulator"),
+  "@ledgerlink/store": pkg("store"),
+  "@ledgerlink/server": pkg("server"),
+};
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        resolve: { alias },
+        test: {
+          name: "unit",
+          include: ["packages/*/src/**/*.test.ts"],
+          exclude: ["packages/*/src/**/*.int.test.ts", "**/node_modules/**"],
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: "int",
+          include: ["packages/*/src/**/*.int.test.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
