@@ -48,18 +48,24 @@ export interface SyncErrorRecord {
   failure: ClassifiedFailure;
 }
 
-/** What the sync runner reads and writes (implemented by `@ledgerlink/store`). */
+/**
+ * What the sync runner reads and writes for one company (implemented by `@ledgerlink/store`). It is
+ * already scoped to the company, so no call can reach another tenant's rows.
+ */
 export interface SyncStore {
-  listCustomers(companyId: string): Promise<Customer[]>;
-  listCustomerLinks(companyId: string): Promise<Map<string, Link>>;
-  saveCustomerLink(companyId: string, link: Link): Promise<void>;
-  startRun(companyId: string, startedAt: string): Promise<SyncRun>;
+  readonly companyId: string;
+  listCustomers(): Promise<Customer[]>;
+  listCustomerLinks(): Promise<Map<string, Link>>;
+  saveCustomerLink(link: Link): Promise<void>;
+  startRun(startedAt: string): Promise<SyncRun>;
   finishRun(run: SyncRun): Promise<void>;
-  recordError(companyId: string, error: SyncErrorRecord): Promise<void>;
+  recordError(error: SyncErrorRecord): Promise<void>;
   /** Clears the open errors of a record once it synced. */
-  resolveErrors(companyId: string, localId: string): Promise<void>;
-  audit(
-    companyId: string,
-    entry: { ref: RecordRef; action: string; actor: string; detail: Record<string, unknown> },
-  ): Promise<void>;
+  resolveErrors(localId: string, at: string): Promise<void>;
+  audit(entry: {
+    ref: RecordRef;
+    action: string;
+    actor: string;
+    detail: Record<string, unknown>;
+  }): Promise<void>;
 }

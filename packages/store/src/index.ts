@@ -1,1 +1,6 @@
-export {};
+export * from "./schema.js";
+export * from "./open-database.js";
+export * from "./company-store.js";
+export * from "./store.js";
+export { newId } from "./ids.js";
+export * from "./test-databases.js";

@@ -1,9 +1,9 @@
+import { fingerprint } from "../fingerprint.js";
 import { planCustomers, type CustomerPlanStep } from "../plan.js";
 import type { Clock, QboCustomerApi, SyncRun, SyncStore } from "../ports.js";
 import { classifyFailure } from "./classify-failure.js";
 
 export interface CustomerSyncOptions {
-  companyId: string;
   store: SyncStore;
   qbo: QboCustomerApi;
   clock: Clock;
@@ -22,15 +22,12 @@ export interface CustomerSyncResult {
  * error against that record and the run goes on; children of a failed parent are skipped.
  */
 export async function runCustomerSync(opts: CustomerSyncOptions): Promise<CustomerSyncResult> {
-  const { companyId, store, qbo, clock } = opts;
-  const [customers, links] = await Promise.all([
-    store.listCustomers(companyId),
-    store.listCustomerLinks(companyId),
-  ]);
+  const { store, qbo, clock } = opts;
+  const [customers, links] = await Promise.all([store.listCustomers(), store.listCustomerLinks()]);
   const plan = planCustomers({ customers, links });
   if (opts.dryRun) return { run: undefined, plan, outcomes: [] };
 
-  const run = await store.startRun(companyId, clock.now().toISOString());
+  const run = await store.startRun(clock.now().toISOString());
   const outcomes: CustomerSyncResult["outcomes"] = [];
   const failedLocalIds = new Set<string>();
 
@@ -42,7 +39,7 @@ export async function runCustomerSync(opts: CustomerSyncOptions): Promise<Custom
     if (step.action === "blocked") {
       run.failed++;
       failedLocalIds.add(step.localId);
-      await store.recordError(companyId, {
+      await store.recordError({
         runId: run.id,
         ref: step.ref,
         localId: step.localId,
@@ -58,7 +55,7 @@ export async function runCustomerSync(opts: CustomerSyncOptions): Promise<Custom
         : "its parent customer is not linked to QuickBooks";
       run.failed++;
       failedLocalIds.add(step.localId);
-      await store.recordError(companyId, {
+      await store.recordError({
         runId: run.id,
         ref: step.ref,
         localId: step.localId,
@@ -69,8 +66,15 @@ export async function runCustomerSync(opts: CustomerSyncOptions): Promise<Custom
     }
     const payload = { ...step.payload };
     if (parentLink) payload.ParentRef = { value: parentLink.qboId };
-    // The request id names the operation, so a retry of the same write is answered from QBO's cache.
-    const requestId = `${companyId}:${step.ref}:${step.fingerprint}`.slice(0, 50);
+    // The request id names the operation (record, action, content, and the SyncToken it builds on),
+    // so a retry of the same write is answered from QBO's cache instead of writing twice.
+    const requestId = fingerprint([
+      store.companyId,
+      step.ref,
+      step.action,
+      step.fingerprint,
+      step.link?.syncToken,
+    ]);
     try {
       const saved =
         step.action === "create"
@@ -86,10 +90,10 @@ export async function runCustomerSync(opts: CustomerSyncOptions): Promise<Custom
         fingerprint: step.fingerprint,
         lastSyncedAt: clock.now().toISOString(),
       };
-      await store.saveCustomerLink(companyId, link);
+      await store.saveCustomerLink(link);
       links.set(step.localId, link);
-      await store.resolveErrors(companyId, step.localId);
-      await store.audit(companyId, {
+      await store.resolveErrors(step.localId, link.lastSyncedAt);
+      await store.audit({
         ref: step.ref,
         action: step.action === "create" ? "qbo.customer.created" : "qbo.customer.updated",
         actor: "sync",
@@ -102,7 +106,7 @@ export async function runCustomerSync(opts: CustomerSyncOptions): Promise<Custom
       const failure = classifyFailure(err);
       run.failed++;
       failedLocalIds.add(step.localId);
-      await store.recordError(companyId, { runId: run.id, ref: step.ref, localId: step.localId, failure });
+      await store.recordError({ runId: run.id, ref: step.ref, localId: step.localId, failure });
       const outcome: CustomerSyncResult["outcomes"][number] = {
         ref: step.ref,
         action: step.action,

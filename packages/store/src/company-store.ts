@@ -1,0 +1,323 @@
+import type { Customer, Link, RecordRef, SyncErrorRecord, SyncRun, SyncStore } from "@ledgerlink/core";
+import type { Kysely } from "kysely";
+import { newId } from "./ids.js";
+import type { Database } from "./schema.js";
+
+export const toBool = (v: number | boolean): boolean => v === true || v === 1;
+
+export interface UpsertResult {
+  id: string;
+  status: "created" | "updated" | "unchanged";
+}
+
+export interface OpenError {
+  id: string;
+  runId: string;
+  ref: string;
+  localId: string;
+  category: string;
+  code: string | null;
+  message: string;
+  detail: string | null;
+  element: string | null;
+  createdAt: string;
+}
+
+export interface CompanyCounts {
+  customers: number;
+  linkedCustomers: number;
+  openErrors: number;
+}
+
+/**
+ * Everything stored for one company. Every query is scoped by `company_id` here, in the store layer,
+ * so a handler cannot forget the tenant filter.
+ */
+export class CompanyStore implements SyncStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly companyId: string,
+  ) {}
+
+  /** Idempotent upsert by the app's id; one transaction, so a batch is stored whole or not at all. */
+  async upsertCustomers(customers: readonly Customer[], at: string): Promise<UpsertResult[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const results: UpsertResult[] = [];
+      for (const c of customers) {
+        const data = JSON.stringify(c);
+        const existing = await trx
+          .selectFrom("customers")
+          .select("data")
+          .where("company_id", "=", this.companyId)
+          .where("id", "=", c.id)
+          .executeTakeFirst();
+        if (existing?.data === data) {
+          results.push({ id: c.id, status: "unchanged" });
+          continue;
+        }
+        const row = {
+          parent_id: c.parentId ?? null,
+          display_name: c.displayName,
+          data,
+          active: c.active ? 1 : 0,
+          updated_at: at,
+        };
+        if (existing) {
+          await trx
+            .updateTable("customers")
+            .set(row)
+            .where("company_id", "=", this.companyId)
+            .where("id", "=", c.id)
+            .execute();
+        } else {
+          await trx
+            .insertInto("customers")
+            .values({ company_id: this.companyId, id: c.id, ...row })
+            .execute();
+        }
+        results.push({ id: c.id, status: existing ? "updated" : "created" });
+      }
+      return results;
+    });
+  }
+
+  async listCustomers(): Promise<Customer[]> {
+    const rows = await this.db
+      .selectFrom("customers")
+      .select("data")
+      .where("company_id", "=", this.companyId)
+      .orderBy("id")
+      .execute();
+    return rows.map((r) => JSON.parse(r.data) as Customer);
+  }
+
+  async listCustomerLinks(): Promise<Map<string, Link>> {
+    const rows = await this.db
+      .selectFrom("links")
+      .selectAll()
+      .where("company_id", "=", this.companyId)
+      .where("entity", "=", "customer")
+      .execute();
+    return new Map(
+      rows.map((r) => [
+        r.local_id,
+        {
+          localId: r.local_id,
+          qboId: r.qbo_id,
+          syncToken: r.sync_token,
+          fingerprint: r.fingerprint,
+          lastSyncedAt: r.last_synced_at,
+        },
+      ]),
+    );
+  }
+
+  async saveCustomerLink(link: Link): Promise<void> {
+    const values = {
+      qbo_id: link.qboId,
+      sync_token: link.syncToken,
+      fingerprint: link.fingerprint,
+      last_synced_at: link.lastSyncedAt,
+    };
+    await this.db
+      .insertInto("links")
+      .values({ company_id: this.companyId, entity: "customer", local_id: link.localId, ...values })
+      .onConflict((oc) => oc.columns(["company_id", "entity", "local_id"]).doUpdateSet(values))
+      .execute();
+  }
+
+  async startRun(startedAt: string): Promise<SyncRun> {
+    const run: SyncRun = {
+      id: newId(),
+      companyId: this.companyId,
+      startedAt,
+      status: "running",
+      created: 0,
+      updated: 0,
+      skipped: 0,
+      failed: 0,
+    };
+    await this.db
+      .insertInto("sync_runs")
+      .values({
+        id: run.id,
+        company_id: this.companyId,
+        started_at: startedAt,
+        finished_at: null,
+        status: run.status,
+        created: 0,
+        updated: 0,
+        skipped: 0,
+        failed: 0,
+      })
+      .execute();
+    return run;
+  }
+
+  async finishRun(run: SyncRun): Promise<void> {
+    await this.db
+      .updateTable("sync_runs")
+      .set({
+        finished_at: run.finishedAt ?? null,
+        status: run.status,
+        created: run.created,
+        updated: run.updated,
+        skipped: run.skipped,
+        failed: run.failed,
+      })
+      .where("company_id", "=", this.companyId)
+      .where("id", "=", run.id)
+      .execute();
+  }
+
+  async listRuns(limit = 20): Promise<SyncRun[]> {
+    const rows = await this.db
+      .selectFrom("sync_runs")
+      .selectAll()
+      .where("company_id", "=", this.companyId)
+      .orderBy("started_at", "desc")
+      .orderBy("id", "desc")
+      .limit(limit)
+      .execute();
+    return rows.map((r) => {
+      const run: SyncRun = {
+        id: r.id,
+        companyId: r.company_id,
+        startedAt: r.started_at,
+        status: r.status as SyncRun["status"],
+        created: r.created,
+        updated: r.updated,
+        skipped: r.skipped,
+        failed: r.failed,
+      };
+      if (r.finished_at !== null) run.finishedAt = r.finished_at;
+      return run;
+    });
+  }
+
+  async recordError(error: SyncErrorRecord): Promise<void> {
+    const f = error.failure;
+    await this.db
+      .insertInto("sync_errors")
+      .values({
+        id: newId(),
+        company_id: this.companyId,
+        run_id: error.runId,
+        ref: error.ref,
+        local_id: error.localId,
+        category: f.category,
+        code: f.code ?? null,
+        message: f.message,
+        detail: f.detail ?? null,
+        element: f.element ?? null,
+        created_at: new Date().toISOString(),
+        resolved_at: null,
+      })
+      .execute();
+  }
+
+  async resolveErrors(localId: string, at: string): Promise<void> {
+    await this.db
+      .updateTable("sync_errors")
+      .set({ resolved_at: at })
+      .where("company_id", "=", this.companyId)
+      .where("local_id", "=", localId)
+      .where("resolved_at", "is", null)
+      .execute();
+  }
+
+  /** Open errors, newest first; an error stays open until its record syncs. */
+  async listOpenErrors(limit = 100): Promise<OpenError[]> {
+    const rows = await this.db
+      .selectFrom("sync_errors")
+      .selectAll()
+      .where("company_id", "=", this.companyId)
+      .where("resolved_at", "is", null)
+      .orderBy("created_at", "desc")
+      .orderBy("id", "desc")
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      runId: r.run_id,
+      ref: r.ref,
+      localId: r.local_id,
+      category: r.category,
+      code: r.code,
+      message: r.message,
+      detail: r.detail,
+      element: r.element,
+      createdAt: r.created_at,
+    }));
+  }
+
+  async audit(entry: {
+    ref: RecordRef;
+    action: string;
+    actor: string;
+    detail: Record<string, unknown>;
+  }): Promise<void> {
+    await this.db
+      .insertInto("audit_events")
+      .values({
+        id: newId(),
+        company_id: this.companyId,
+        at: new Date().toISOString(),
+        actor: entry.actor,
+        ref: entry.ref,
+        action: entry.action,
+        detail: JSON.stringify(entry.detail),
+      })
+      .execute();
+  }
+
+  async listAudit(
+    limit = 100,
+  ): Promise<{ at: string; actor: string; ref: string; action: string; detail: unknown }[]> {
+    const rows = await this.db
+      .selectFrom("audit_events")
+      .selectAll()
+      .where("company_id", "=", this.companyId)
+      .orderBy("id", "desc")
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      at: r.at,
+      actor: r.actor,
+      ref: r.ref,
+      action: r.action,
+      detail: JSON.parse(r.detail),
+    }));
+  }
+
+  async counts(): Promise<CompanyCounts> {
+    const count = async (q: Promise<{ n: string | number | bigint } | undefined>) =>
+      Number((await q)?.n ?? 0);
+    const [customers, linkedCustomers, openErrors] = await Promise.all([
+      count(
+        this.db
+          .selectFrom("customers")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .where("company_id", "=", this.companyId)
+          .executeTakeFirst(),
+      ),
+      count(
+        this.db
+          .selectFrom("links")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .where("company_id", "=", this.companyId)
+          .where("entity", "=", "customer")
+          .executeTakeFirst(),
+      ),
+      count(
+        this.db
+          .selectFrom("sync_errors")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .where("company_id", "=", this.companyId)
+          .where("resolved_at", "is", null)
+          .executeTakeFirst(),
+      ),
+    ]);
+    return { customers, linkedCustomers, openErrors };
+  }
+}

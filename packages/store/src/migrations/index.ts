@@ -1,0 +1,11 @@
+import type { Migration, MigrationProvider } from "kysely";
+import { initial } from "./0001-initial.js";
+
+/** Migrations are code (not files read at run time), so the built package carries them. */
+export const migrations: Record<string, Migration> = {
+  "0001-initial": initial,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve(migrations),
+};

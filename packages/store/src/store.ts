@@ -1,0 +1,40 @@
+import { CompanyStore } from "./company-store.js";
+import { openDatabase, type DatabaseConfig, type Dialect } from "./open-database.js";
+
+export interface Company {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+/** The store: one database, many companies; reach a company's data through `company(id)`. */
+export interface Store {
+  readonly dialect: Dialect;
+  ensureCompany(id: string, name: string): Promise<Company>;
+  listCompanies(): Promise<Company[]>;
+  company(id: string): CompanyStore;
+  close(): Promise<void>;
+}
+
+export async function openStore(config: DatabaseConfig): Promise<Store> {
+  const { db, dialect, close } = await openDatabase(config);
+  return {
+    dialect,
+    async ensureCompany(id, name) {
+      const createdAt = new Date().toISOString();
+      await db
+        .insertInto("companies")
+        .values({ id, name, created_at: createdAt })
+        .onConflict((oc) => oc.column("id").doNothing())
+        .execute();
+      const row = await db.selectFrom("companies").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+      return { id: row.id, name: row.name, createdAt: row.created_at };
+    },
+    async listCompanies() {
+      const rows = await db.selectFrom("companies").selectAll().orderBy("id").execute();
+      return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at }));
+    },
+    company: (id) => new CompanyStore(db, id),
+    close,
+  };
+}
