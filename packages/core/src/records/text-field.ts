@@ -1,0 +1,50 @@
+import { z } from "zod";
+
+/**
+ * A guard against absurd input (a 50 MB cell), not a QBO rule: QBO's own length limits are checked by
+ * validation, which can name the limit and offer a fix.
+ */
+export const maxTextLength = 20_000;
+
+/** Optional fields: empty strings and null (blank CSV cells, JSON null) mean "not given". */
+const blankToUndefined = (v: unknown): unknown => (v === "" || v === null ? undefined : v);
+
+export const requiredText = z
+  .string({ error: "is required and must be text" })
+  .min(1, { error: "is required and must not be empty" })
+  .max(maxTextLength, { error: `is longer than ${maxTextLength} characters` });
+
+export const optionalText = z.preprocess(
+  blankToUndefined,
+  z
+    .string({ error: "must be text" })
+    .max(maxTextLength, { error: `is longer than ${maxTextLength} characters` })
+    .optional(),
+);
+
+/** The app's own id: text or an integer, kept as text. */
+export const recordIdSchema = z
+  .union([z.string(), z.number().int()], { error: "is required: the app's own id (text or a whole number)" })
+  .transform((v) => String(v).trim())
+  .refine((s) => s.length > 0 && s.length <= 200, { error: "must be 1 to 200 characters" });
+
+export const optionalRecordId = z.preprocess(blankToUndefined, recordIdSchema.optional());
+
+/** Booleans from JSON, and the spellings CSV files use. */
+export const flagSchema = z.preprocess(
+  (v) => {
+    if (typeof v !== "string") return v;
+    const t = v.trim().toLowerCase();
+    if (["true", "yes", "y", "1"].includes(t)) return true;
+    if (["false", "no", "n", "0"].includes(t)) return false;
+    return v;
+  },
+  z.boolean({ error: "must be true or false" }),
+);
+
+export function withDefault<T>(schema: z.ZodType<T>, fallback: T): z.ZodType<T> {
+  return z.preprocess(
+    (v) => (v === undefined || v === "" || v === null ? fallback : v),
+    schema,
+  ) as z.ZodType<T>;
+}
