@@ -1,1 +1,9 @@
-export {};
+export * from "./config.js";
+export * from "./api-error.js";
+export * from "./app-deps.js";
+export * from "./status.js";
+export * from "./app.js";
+export * from "./ledgerlink.js";
+export * from "./emulator-connection.js";
+export * from "./start-server.js";
+export * from "./ingest-customers.js";

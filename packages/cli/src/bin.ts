@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+import { CommanderError } from "commander";
+import { ConfigError } from "@ledgerlink/server";
+import { exitCodes } from "./exit-codes.js";
+import { createProgram } from "./program.js";
+
+const program = createProgram().exitOverride();
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
+  } else if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exitCode = exitCodes.usage;
+  } else {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exitCode = exitCodes.failure;
+  }
+}

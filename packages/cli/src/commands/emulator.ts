@@ -1,0 +1,24 @@
+import type { Command } from "commander";
+import { createEmulator } from "@ledgerlink/emulator";
+
+/** `ledgerlink emulator`: the QBO v3 API, offline, on a port. */
+export function registerEmulator(program: Command): void {
+  program
+    .command("emulator")
+    .description("Run the QuickBooks Online API emulator")
+    .option("--port <port>", "port to listen on", "4010")
+    .option("--host <host>", "interface to listen on", "127.0.0.1")
+    .addHelpText("after", "\nExample:\n  $ ledgerlink emulator --port 4010")
+    .action(async (opts: { port: string; host: string }) => {
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new Error(`--port must be 0–65535, got "${opts.port}"`);
+      const emu = createEmulator();
+      const srv = await emu.listen({ port, host: opts.host });
+      console.log(
+        `QBO emulator on ${srv.url} (realm ${emu.defaultRealmId}; client id ${emu.defaultApp.clientId})`,
+      );
+      const stop = () => void srv.close().then(() => process.exit(0));
+      process.once("SIGINT", stop).once("SIGTERM", stop);
+    });
+}

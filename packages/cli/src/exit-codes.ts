@@ -1,0 +1,12 @@
+/** The documented exit codes of every `ledgerlink` verb. */
+export const exitCodes = {
+  ok: 0,
+  /** The verb ran, and found errors (e.g. records that could not sync). */
+  errorsFound: 1,
+  /** Bad flags or configuration. */
+  usage: 2,
+  /** The QBO connection needs the user to reconnect. */
+  needsReconnect: 3,
+  /** Something unexpected failed. */
+  failure: 4,
+} as const;

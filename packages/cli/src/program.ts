@@ -1,0 +1,20 @@
+import { Command } from "commander";
+import { registerSync } from "./commands/sync.js";
+import { registerServe } from "./commands/serve.js";
+import { registerEmulator } from "./commands/emulator.js";
+import { registerDemo } from "./commands/demo.js";
+
+/** The `ledgerlink` command: one file per verb under commands/, registered here. */
+export function createProgram(): Command {
+  const program = new Command("ledgerlink")
+    .description(
+      "Keep a business app's customers, items, invoices and payments in step with QuickBooks Online.",
+    )
+    .showHelpAfterError()
+    .configureOutput({ outputError: (str, write) => write(str) });
+  registerSync(program);
+  registerServe(program);
+  registerEmulator(program);
+  registerDemo(program);
+  return program;
+}

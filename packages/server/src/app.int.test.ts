@@ -1,0 +1,130 @@
+import { openStore, testDatabases, type Store } from "@ledgerlink/store";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "./app.js";
+
+describe.each(testDatabases())("HTTP API on $dialect", (database) => {
+  let store: Store;
+  let app: ReturnType<typeof createApp>;
+  beforeAll(async () => {
+    store = await openStore(database.fresh());
+    await store.ensureCompany("acme", "Acme Plumbing");
+    await store.company("acme").upsertCustomers([{ id: "1", displayName: "Big Co", active: true }], "t");
+    app = createApp({
+      config: {
+        company: "acme",
+        qbo: {
+          environment: "emulator",
+          baseUrl: "http://127.0.0.1:1",
+          realmId: "9130",
+          clientId: undefined,
+          clientSecret: undefined,
+          redirectUri: undefined,
+        },
+      },
+      store,
+      connectionState: () =>
+        Promise.resolve({ state: "connected", environment: "emulator", realmId: "9130" }),
+    });
+  });
+  afterAll(() => store.close());
+
+  it("answers health", async () => {
+    const res = await app.request("/api/health");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true });
+  });
+
+  it("reports connection, counts and the last run", async () => {
+    const res = await app.request("/api/status");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      company: "acme",
+      connection: { state: "connected", environment: "emulator", realmId: "9130" },
+      counts: { customers: 1, linkedCustomers: 0, openErrors: 0 },
+      lastRun: null,
+    });
+  });
+
+  it("serves a page with the same facts, HTML-escaped", async () => {
+    const res = await app.request("/");
+    expect(res.headers.get("content-type")).toMatch(/text\/html/);
+    const page = await res.text();
+    expect(page).toContain("1 in the app, 0 linked to QuickBooks");
+    expect(page).toContain("never");
+  });
+
+  it("answers unknown routes with the error envelope", async () => {
+    const res = await app.request("/api/nope");
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: { code: "not_found", message: "No route for GET /api/nope" } });
+  });
+});
+
+describe.each(testDatabases())("POST /api/v1/companies/:id/customers on $dialect", (database) => {
+  let store: Store;
+  let app: ReturnType<typeof createApp>;
+  beforeAll(async () => {
+    store = await openStore(database.fresh());
+    await store.ensureCompany("acme", "Acme Plumbing");
+    app = createApp({
+      config: {
+        company: "acme",
+        qbo: {
+          environment: "emulator",
+          baseUrl: "http://127.0.0.1:1",
+          realmId: undefined,
+          clientId: undefined,
+          clientSecret: undefined,
+          redirectUri: undefined,
+        },
+      },
+      store,
+      connectionState: () =>
+        Promise.resolve({ state: "disconnected", environment: "emulator", realmId: null }),
+    });
+  });
+  afterAll(() => store.close());
+  const post = (body: string, company = "acme") =>
+    app.request(`/api/v1/companies/${company}/customers`, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/json" },
+    });
+
+  it("stores the good records and names the record and field of each bad one", async () => {
+    const res = await post(
+      JSON.stringify([
+        { id: "1", displayName: "Big Co", active: true },
+        { id: "2", displayName: 42, active: true },
+        { id: "3", parentId: "1", displayName: "Site", active: true },
+      ]),
+    );
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      accepted: { id: string; index: number }[];
+      rejected: { ref: string; field: string; message: string }[];
+    };
+    expect(body.accepted.map((a) => [a.index, a.id])).toEqual([
+      [0, "1"],
+      [2, "3"],
+    ]);
+    expect(body.rejected).toEqual([expect.objectContaining({ ref: "C:2", field: "displayName" })]);
+    expect(body.rejected[0]!.message).toContain("C:2");
+    expect((await store.company("acme").listCustomers()).map((c) => c.id)).toEqual(["1", "3"]);
+  });
+
+  it("answers 400 for a body that is not JSON or not a list, 404 for an unknown company", async () => {
+    const notJson = await post("{nope");
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toEqual({
+      error: { code: "invalid_json", message: "The request body is not valid JSON" },
+    });
+    const notList = await post(JSON.stringify({ foo: 1 }));
+    expect(notList.status).toBe(400);
+    expect(((await notList.json()) as { error: { details: unknown } }).error.details).toEqual({
+      field: "customers",
+    });
+    const unknown = await post("[]", "nobody");
+    expect(unknown.status).toBe(404);
+  });
+});

@@ -1,0 +1,21 @@
+import { Hono } from "hono";
+import { errorResponse } from "./api-error.js";
+import type { AppDeps } from "./app-deps.js";
+import { getHealth } from "./handlers/get-health.js";
+import { getHomePage } from "./handlers/get-home-page.js";
+import { getStatus } from "./handlers/get-status.js";
+import { postCustomers } from "./handlers/post-customers.js";
+
+/** The HTTP API and console, on Web-standard Request/Response (test with `app.request`). */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.onError((err, c) => errorResponse(c, err));
+  app.notFound((c) =>
+    c.json({ error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
+  );
+  app.get("/api/health", getHealth());
+  app.get("/api/status", getStatus(deps));
+  app.post("/api/v1/companies/:companyId/customers", postCustomers(deps));
+  app.get("/", getHomePage(deps));
+  return app;
+}

@@ -1,0 +1,94 @@
+import { z } from "zod";
+
+/**
+ * Every setting the server and CLI read from the environment, validated once at start-up. All problems
+ * are reported together so an operator fixes them in one go.
+ */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_URL: z
+    .string()
+    .min(1)
+    .default("sqlite:./data/ledgerlink.db")
+    .describe("postgres://… for PostgreSQL, sqlite:<file> for the embedded default"),
+  LEDGERLINK_COMPANY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only, at most 64")
+    .default("demo"),
+  QBO_ENVIRONMENT: z.enum(["emulator", "sandbox", "production"]).default("emulator"),
+  QBO_BASE_URL: z.string().url().optional().describe("overrides the API host of QBO_ENVIRONMENT"),
+  QBO_REALM_ID: z.string().regex(/^\d+$/, "QBO realm ids are digits").optional(),
+  QBO_CLIENT_ID: z.string().min(1).optional(),
+  QBO_CLIENT_SECRET: z.string().min(1).optional(),
+  QBO_REDIRECT_URI: z.string().url().optional(),
+  EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  company: string;
+  qbo: {
+    environment: "emulator" | "sandbox" | "production";
+    baseUrl: string;
+    realmId: string | undefined;
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    redirectUri: string | undefined;
+  };
+  emulatorPort: number;
+  logLevel: Env["LOG_LEVEL"];
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+const apiHosts = {
+  sandbox: "https://sandbox-quickbooks.api.intuit.com",
+  production: "https://quickbooks.api.intuit.com",
+} as const;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.QBO_ENVIRONMENT !== "emulator") {
+    // A real QBO app cannot work without its keys; say so now rather than at the first sync.
+    for (const key of ["QBO_CLIENT_ID", "QBO_CLIENT_SECRET", "QBO_REDIRECT_URI"] as const) {
+      if (e[key] === undefined)
+        problems.push(`${key}: required when QBO_ENVIRONMENT is ${e.QBO_ENVIRONMENT}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const baseUrl =
+    e.QBO_BASE_URL ??
+    (e.QBO_ENVIRONMENT === "emulator" ? `http://127.0.0.1:${e.EMULATOR_PORT}` : apiHosts[e.QBO_ENVIRONMENT]);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    company: e.LEDGERLINK_COMPANY,
+    qbo: {
+      environment: e.QBO_ENVIRONMENT,
+      baseUrl,
+      realmId: e.QBO_REALM_ID,
+      clientId: e.QBO_CLIENT_ID,
+      clientSecret: e.QBO_CLIENT_SECRET,
+      redirectUri: e.QBO_REDIRECT_URI,
+    },
+    emulatorPort: e.EMULATOR_PORT,
+    logLevel: e.LOG_LEVEL,
+  };
+}

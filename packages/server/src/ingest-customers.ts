@@ -1,0 +1,28 @@
+import { parseRecords, type RejectedRecord } from "@ledgerlink/core";
+import type { CompanyStore, UpsertResult } from "@ledgerlink/store";
+
+export interface IngestResult {
+  /** One per accepted record, with its position in the input. */
+  accepted: (UpsertResult & { index: number })[];
+  rejected: RejectedRecord[];
+}
+
+/** Largest batch one call may carry; bigger imports are split by the caller. */
+export const maxIngestBatch = 5000;
+
+/**
+ * The one path every customer takes into the store (library, HTTP, CSV): validate each row, store the
+ * good ones in one transaction, report the bad ones by record and field. Nothing is half-written.
+ */
+export async function ingestCustomers(
+  company: CompanyStore,
+  rows: readonly unknown[],
+  at: string,
+): Promise<IngestResult> {
+  const parsed = parseRecords("customer", rows);
+  const results = await company.upsertCustomers(parsed.ok, at);
+  return {
+    accepted: results.map((r, i) => ({ ...r, index: parsed.okIndexes[i]! })),
+    rejected: parsed.rejected,
+  };
+}
