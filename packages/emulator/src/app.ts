@@ -1,0 +1,24 @@
+import { Hono } from "hono";
+import { getEntity } from "./handlers/get-entity.js";
+import { postEntity } from "./handlers/post-entity.js";
+import { query } from "./handlers/query.js";
+import { v3Middleware } from "./handlers/v3-middleware.js";
+import type { EmulatorEnv, EmulatorState } from "./state.js";
+
+/** The Hono app: QBO's v3 API, its OAuth endpoints and the emulator's own admin routes. */
+export function buildApp(state: EmulatorState): Hono<EmulatorEnv> {
+  const app = new Hono<EmulatorEnv>();
+  const v3 = "/v3/company/:realmId";
+  app.use(`${v3}/*`, async (c, next) => {
+    const realm = state.realms.get(c.req.param("realmId") ?? "");
+    if (realm) c.set("realm", realm);
+    await next();
+  });
+  app.use(`${v3}/*`, v3Middleware(state));
+  app.get(`${v3}/query`, query);
+  app.post(`${v3}/query`, query);
+  app.get(`${v3}/:entity/:id`, getEntity);
+  app.get(`${v3}/:entity`, getEntity);
+  app.post(`${v3}/:entity`, postEntity);
+  return app;
+}

@@ -1,0 +1,66 @@
+import type { Context } from "hono";
+import { QboFault } from "./fault.js";
+import type { Realm } from "./realm.js";
+
+export const JSON_TYPE = "application/json;charset=UTF-8";
+
+export function jsonResponse(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": JSON_TYPE } });
+}
+
+/** QBO's `{"Fault": ..., "time": ...}` response for a thrown fault. */
+export function faultResponse(realm: Realm | undefined, fault: QboFault): Response {
+  const time = realm ? realm.timestamp() : new Date().toISOString();
+  return jsonResponse(fault.status, { Fault: fault.toJSON(), time });
+}
+
+/** Runs a handler body, turning a thrown QboFault into its response. */
+export async function handleFaults(realm: Realm, run: () => Response | Promise<Response>): Promise<Response> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof QboFault) return faultResponse(realm, err);
+    throw err;
+  }
+}
+
+/**
+ * `requestid` idempotency: a repeat of a successful write gets the original response and writes
+ * nothing. Failures are not remembered, so a client may fix its input and retry.
+ */
+export async function withRequestId(
+  c: Context,
+  realm: Realm,
+  scope: string,
+  run: () => Promise<Response>,
+): Promise<Response> {
+  const requestId = c.req.query("requestid");
+  if (requestId === undefined || requestId === "") return run();
+  const key = `${scope}\u0000${requestId}`;
+  const cached = realm.idempotency.get(key);
+  if (cached)
+    return new Response(cached.body, { status: cached.status, headers: { "content-type": JSON_TYPE } });
+  const response = await run();
+  if (response.status === 200) {
+    const body = await response.text();
+    realm.remember(key, { status: 200, body });
+    return new Response(body, { status: 200, headers: { "content-type": JSON_TYPE } });
+  }
+  return response;
+}
+
+/** Parses a JSON request body, or throws QBO's fault for a malformed request. */
+export async function readJsonBody(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new QboFault(400, "ValidationFault", [
+      {
+        Message: "Request has invalid or unsupported property",
+        Detail: "Error parsing request body: not valid JSON",
+        code: "2010",
+      },
+    ]);
+  }
+}
