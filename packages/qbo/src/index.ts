@@ -6,3 +6,7 @@ export * from "./minor-version.js";
 export * from "./retry-policy.js";
 export * from "./rate-limiter.js";
 export * from "./qbo-client.js";
+export * from "./request-id.js";
+export * from "./batch-operation.js";
+export * from "./cdc-result.js";
+export * from "./pull-changes.js";

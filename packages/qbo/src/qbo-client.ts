@@ -8,8 +8,10 @@ import type {
   QboWritableEntity,
 } from "./entity-types.js";
 import { nameListEntities } from "./entity-types.js";
+import { MAX_BATCH_ITEMS, chunk, type BatchItemResult, type BatchOperation } from "./batch-operation.js";
+import type { CdcChange, CdcResult } from "./cdc-result.js";
 import { QBO_MINOR_VERSION } from "./minor-version.js";
-import { errorFromResponse } from "./parse-fault.js";
+import { errorFromBatchFault, errorFromResponse } from "./parse-fault.js";
 import {
   QboAuthError,
   QboError,
@@ -19,6 +21,7 @@ import {
 } from "./qbo-error.js";
 import { MAX_RESULTS, type QueryBuilder } from "./query-builder.js";
 import type { CallKind, RateLimiter } from "./rate-limiter.js";
+import { requestIdFor } from "./request-id.js";
 import { decide, type RetryDecision, type RetryPolicyOptions } from "./retry-policy.js";
 
 export interface QboClientOptions {
@@ -72,6 +75,8 @@ interface SendRequest {
   params?: Record<string, string>;
   json?: unknown;
   kind?: CallKind;
+  /** Sees every successful response (headers such as intuit_tid). */
+  onResponse?: (res: Response) => void;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -264,6 +269,164 @@ export class QboClient implements QboCustomerApi {
     return this.send({ method: "GET", path: "query", params: { query } });
   }
 
+  // ---- batch --------------------------------------------------------------------------------
+
+  /**
+   * Sends the operations in batch calls of at most 30 and returns one result per operation, in
+   * input order. Items are independent in QBO (one cannot reference another created in the same
+   * call), so callers put parents and children in different batches. Each call's requestid is
+   * derived from its items' keys: make each key name the operation and its generation (e.g. the
+   * item's requestIdFor), so a retried call replays instead of writing twice.
+   */
+  async batch(
+    ops: readonly BatchOperation[],
+    options: { concurrency?: number } = {},
+  ): Promise<BatchItemResult[]> {
+    const seen = new Set<string>();
+    for (const op of ops) {
+      if (!op.key) throw new QboInputError(`batch ${op.operation} of ${op.entity}: key is required`, "key");
+      if (seen.has(op.key)) throw new QboInputError(`batch key "${op.key}" appears twice`, "key");
+      seen.add(op.key);
+    }
+    const chunks = chunk(ops, MAX_BATCH_ITEMS);
+    const results: BatchItemResult[][] = new Array<BatchItemResult[]>(chunks.length);
+    let stop: QboError | undefined;
+    let next = 0;
+    const worker = async () => {
+      while (next < chunks.length) {
+        const i = next++;
+        const c = chunks[i]!;
+        if (stop) {
+          results[i] = c.map((op) => ({ key: op.key, ok: false as const, error: stop! }));
+          continue;
+        }
+        try {
+          results[i] = await this.batchCall(c);
+        } catch (e) {
+          const err = e instanceof QboError ? e : new QboNetworkError({ message: String(e), cause: e });
+          // Without a working grant every later call fails the same way; don't spend them.
+          if (err instanceof QboAuthError) stop = err;
+          results[i] = c.map((op) => ({ key: op.key, ok: false as const, error: err }));
+        }
+      }
+    };
+    await Promise.all(
+      Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, chunks.length)) }, worker),
+    );
+    return results.flat();
+  }
+
+  private async batchCall(ops: readonly BatchOperation[]): Promise<BatchItemResult[]> {
+    const BatchItemRequest = ops.map((op, i) => ({
+      bId: String(i),
+      operation: op.operation,
+      [op.entity]: op.operation === "update" ? { sparse: true, ...op.payload } : op.payload,
+    }));
+    const requestid = requestIdFor({
+      companyId: this.o.realmId,
+      operation: "batch",
+      entity: "Batch",
+      recordId: ops.map((o) => o.key).join("\n"),
+      generation: 0,
+    });
+    let tid: string | undefined;
+    const body = await this.send({
+      method: "POST",
+      path: "batch",
+      params: { requestid },
+      json: { BatchItemRequest },
+      kind: "batch",
+      onResponse: (res) => {
+        tid = res.headers.get("intuit_tid") ?? undefined;
+      },
+    });
+    const items = (body as { BatchItemResponse?: unknown }).BatchItemResponse;
+    if (!Array.isArray(items)) {
+      throw new QboUnexpectedResponseError({
+        message: "Batch response has no BatchItemResponse",
+        intuitTid: tid,
+      });
+    }
+    const byBId = new Map<string, Record<string, unknown>>();
+    for (const item of items) {
+      if (item !== null && typeof item === "object" && typeof (item as { bId?: unknown }).bId === "string") {
+        byBId.set((item as { bId: string }).bId, item as Record<string, unknown>);
+      }
+    }
+    return ops.map((op, i): BatchItemResult => {
+      const item = byBId.get(String(i));
+      if (!item) {
+        return {
+          key: op.key,
+          ok: false,
+          error: new QboUnexpectedResponseError({
+            message: `Batch response has no item for ${op.key}`,
+            intuitTid: tid,
+          }),
+        };
+      }
+      if ("Fault" in item) return { key: op.key, ok: false, error: errorFromBatchFault(item["Fault"], tid) };
+      const record = item[op.entity];
+      if (record === null || typeof record !== "object") {
+        return {
+          key: op.key,
+          ok: false,
+          error: new QboUnexpectedResponseError({
+            message: `Batch item ${op.key} has no ${op.entity}`,
+            intuitTid: tid,
+          }),
+        };
+      }
+      return { key: op.key, ok: true, entity: op.entity, record: record as Record<string, unknown> };
+    });
+  }
+
+  // ---- change data capture -------------------------------------------------------------------
+
+  /**
+   * Changes since `changedSince` (QBO looks back at most 30 days and returns at most 1000 objects
+   * per entity; entities that hit the cap are listed in `truncated`). Deleted records come back
+   * as `deleted: true` with only their Id.
+   */
+  async cdc(entities: readonly QboEntityName[], changedSince: Date): Promise<CdcResult> {
+    if (entities.length === 0) throw new QboInputError("cdc needs at least one entity", "entities");
+    if (Number.isNaN(changedSince.getTime()))
+      throw new QboInputError("cdc changedSince is not a date", "changedSince");
+    const body = await this.send({
+      method: "GET",
+      path: "cdc",
+      params: { entities: entities.join(","), changedSince: changedSince.toISOString() },
+    });
+    const responses = (body as { CDCResponse?: unknown }).CDCResponse;
+    if (!Array.isArray(responses))
+      throw new QboUnexpectedResponseError({ message: "CDC response has no CDCResponse" });
+    const changes: CdcChange[] = [];
+    const counts = new Map<string, number>();
+    for (const r of responses) {
+      const qrs = (r as { QueryResponse?: unknown }).QueryResponse;
+      for (const qr of Array.isArray(qrs) ? qrs : []) {
+        if (qr === null || typeof qr !== "object") continue;
+        for (const entity of entities) {
+          const list = (qr as Record<string, unknown>)[entity];
+          if (!Array.isArray(list)) continue;
+          counts.set(entity, (counts.get(entity) ?? 0) + list.length);
+          for (const rec of list as Record<string, unknown>[]) {
+            const id = rec["Id"];
+            if (typeof id !== "string") continue;
+            const meta = rec["MetaData"] as { LastUpdatedTime?: string } | undefined;
+            const deleted = rec["status"] === "Deleted";
+            const change: CdcChange = { entity, id, deleted };
+            if (!deleted) change.record = rec;
+            if (meta?.LastUpdatedTime) change.lastUpdated = meta.LastUpdatedTime;
+            changes.push(change);
+          }
+        }
+      }
+    }
+    const truncated = entities.filter((e) => (counts.get(e) ?? 0) >= 1000);
+    return { changes, truncated };
+  }
+
   // ---- transport -----------------------------------------------------------------------------
 
   private async write<E extends QboWritableEntity>(
@@ -337,6 +500,7 @@ export class QboClient implements QboCustomerApi {
       release?.();
     }
     if (!res.ok) throw errorFromResponse({ status: res.status, headers: res.headers, body: text });
+    req.onResponse?.(res);
     let json: unknown;
     try {
       json = JSON.parse(text);
