@@ -9,3 +9,6 @@ export * from "./plan.js";
 export * from "./ports.js";
 export * from "./sync/classify-failure.js";
 export * from "./sync/run-customer-sync.js";
+export * from "./records/index.js";
+export * from "./validate/index.js";
+export * from "./repair/index.js";
