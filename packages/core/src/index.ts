@@ -10,5 +10,6 @@ export * from "./ports.js";
 export * from "./sync/classify-failure.js";
 export * from "./sync/run-customer-sync.js";
 export * from "./records/index.js";
+export * from "./match/index.js";
 export * from "./validate/index.js";
 export * from "./repair/index.js";
