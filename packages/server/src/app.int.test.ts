@@ -128,3 +128,41 @@ describe.each(testDatabases())("POST /api/v1/companies/:id/customers on $dialect
     expect(unknown.status).toBe(404);
   });
 });
+
+describe("request limits", () => {
+  it("refuses a 50 MB body with 413 and stays up", async () => {
+    const database = testDatabases()[0]!;
+    const store = await openStore(database.fresh());
+    try {
+      await store.ensureCompany("acme", "Acme");
+      const app = createApp({
+        config: {
+          company: "acme",
+          qbo: {
+            environment: "emulator",
+            baseUrl: "http://127.0.0.1:1",
+            realmId: undefined,
+            clientId: undefined,
+            clientSecret: undefined,
+            redirectUri: undefined,
+          },
+        },
+        store,
+        connectionState: () =>
+          Promise.resolve({ state: "disconnected", environment: "emulator", realmId: null }),
+      });
+      const huge = "[" + `{"id":"x","displayName":"${"a".repeat(1000)}"},`.repeat(50_000) + "{}]";
+      const res = await app.request("/api/v1/companies/acme/customers", {
+        method: "POST",
+        body: huge,
+        headers: { "content-type": "application/json", "content-length": String(huge.length) },
+      });
+      expect(res.status).toBe(413);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");
+      expect(await store.company("acme").listCustomers()).toEqual([]);
+      expect((await app.request("/api/health")).status).toBe(200);
+    } finally {
+      await store.close();
+    }
+  });
+});

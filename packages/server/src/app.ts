@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { errorResponse } from "./api-error.js";
 import type { AppDeps } from "./app-deps.js";
 import { getHealth } from "./handlers/get-health.js";
@@ -6,12 +7,31 @@ import { getHomePage } from "./handlers/get-home-page.js";
 import { getStatus } from "./handlers/get-status.js";
 import { postCustomers } from "./handlers/post-customers.js";
 
+export const maxRequestBytes = 20 * 2 ** 20;
+
 /** The HTTP API and console, on Web-standard Request/Response (test with `app.request`). */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.onError((err, c) => errorResponse(c, err));
   app.notFound((c) =>
     c.json({ error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
+  );
+  // A bulk upsert of 5,000 full records is a few MB; anything far larger is refused before parsing.
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: maxRequestBytes,
+      onError: (c) =>
+        c.json(
+          {
+            error: {
+              code: "payload_too_large",
+              message: `Request bodies are limited to ${maxRequestBytes / 2 ** 20} MB`,
+            },
+          },
+          413,
+        ),
+    }),
   );
   app.get("/api/health", getHealth());
   app.get("/api/status", getStatus(deps));

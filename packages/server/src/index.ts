@@ -7,3 +7,4 @@ export * from "./ledgerlink.js";
 export * from "./emulator-connection.js";
 export * from "./start-server.js";
 export * from "./ingest-customers.js";
+export * from "./csv-import.js";

@@ -1,7 +1,7 @@
 import type { Customer, Link, RecordRef, SyncErrorRecord, SyncRun, SyncStore } from "@ledgerlink/core";
-import type { Kysely } from "kysely";
+import type { Insertable, Kysely } from "kysely";
 import { newId } from "./ids.js";
-import type { Database } from "./schema.js";
+import type { CustomersTable, Database } from "./schema.js";
 
 export const toBool = (v: number | boolean): boolean => v === true || v === 1;
 
@@ -39,19 +39,31 @@ export class CompanyStore implements SyncStore {
     readonly companyId: string,
   ) {}
 
-  /** Idempotent upsert by the app's id; one transaction, so a batch is stored whole or not at all. */
+  /**
+   * Idempotent upsert by the app's id; one transaction, so a batch is stored whole or not at all. Reads
+   * the existing rows in chunks and inserts new ones many to a statement: round trips, not rows, are
+   * what costs on PostgreSQL.
+   */
   async upsertCustomers(customers: readonly Customer[], at: string): Promise<UpsertResult[]> {
+    const chunk = 500;
     return this.db.transaction().execute(async (trx) => {
+      const existing = new Map<string, string>();
+      for (let i = 0; i < customers.length; i += chunk) {
+        const ids = customers.slice(i, i + chunk).map((c) => c.id);
+        const rows = await trx
+          .selectFrom("customers")
+          .select(["id", "data"])
+          .where("company_id", "=", this.companyId)
+          .where("id", "in", ids)
+          .execute();
+        for (const r of rows) existing.set(r.id, r.data);
+      }
       const results: UpsertResult[] = [];
+      const inserts: Insertable<CustomersTable>[] = [];
       for (const c of customers) {
         const data = JSON.stringify(c);
-        const existing = await trx
-          .selectFrom("customers")
-          .select("data")
-          .where("company_id", "=", this.companyId)
-          .where("id", "=", c.id)
-          .executeTakeFirst();
-        if (existing?.data === data) {
+        const before = existing.get(c.id);
+        if (before === data) {
           results.push({ id: c.id, status: "unchanged" });
           continue;
         }
@@ -62,20 +74,26 @@ export class CompanyStore implements SyncStore {
           active: c.active ? 1 : 0,
           updated_at: at,
         };
-        if (existing) {
+        if (before === undefined) {
+          inserts.push({ company_id: this.companyId, id: c.id, ...row });
+          results.push({ id: c.id, status: "created" });
+        } else {
           await trx
             .updateTable("customers")
             .set(row)
             .where("company_id", "=", this.companyId)
             .where("id", "=", c.id)
             .execute();
-        } else {
-          await trx
-            .insertInto("customers")
-            .values({ company_id: this.companyId, id: c.id, ...row })
-            .execute();
+          results.push({ id: c.id, status: "updated" });
         }
-        results.push({ id: c.id, status: existing ? "updated" : "created" });
+        existing.set(c.id, data);
+      }
+      // 7 columns × 100 rows stays well under SQLite's and PostgreSQL's bound-parameter limits.
+      for (let i = 0; i < inserts.length; i += 100) {
+        await trx
+          .insertInto("customers")
+          .values(inserts.slice(i, i + 100))
+          .execute();
       }
       return results;
     });
