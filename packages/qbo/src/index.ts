@@ -10,3 +10,8 @@ export * from "./request-id.js";
 export * from "./batch-operation.js";
 export * from "./cdc-result.js";
 export * from "./pull-changes.js";
+export * from "./token-crypto.js";
+export * from "./token-vault.js";
+export * from "./qbo-oauth.js";
+export * from "./token-manager.js";
+export * from "./webhook.js";
