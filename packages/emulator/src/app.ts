@@ -1,4 +1,6 @@
 import { Hono } from "hono";
+import { batch } from "./handlers/batch.js";
+import { cdc } from "./handlers/cdc.js";
 import { getEntity } from "./handlers/get-entity.js";
 import { postEntity } from "./handlers/post-entity.js";
 import { query } from "./handlers/query.js";
@@ -24,6 +26,8 @@ export function buildApp(state: EmulatorState): Hono<EmulatorEnv> {
   app.use(`${v3}/*`, v3Middleware(state));
   app.get(`${v3}/query`, query);
   app.post(`${v3}/query`, query);
+  app.post(`${v3}/batch`, batch);
+  app.get(`${v3}/cdc`, cdc);
   app.get(`${v3}/:entity/:id`, getEntity);
   app.get(`${v3}/:entity`, getEntity);
   app.post(`${v3}/:entity`, postEntity);

@@ -45,7 +45,13 @@ export class Realm {
   private readonly tables = new Map<EntityName, Map<string, QboObject>>();
   private readonly nextIds = new Map<EntityName, number>();
   /** scope → normalised key → holder; see EntityDef.unique. */
-  readonly uniqueIndex = new Map<string, Map<string, { entity: EntityName; id: string }>>();
+  readonly uniqueIndex = new Map<string, Map<string, { entity: EntityName; id: string }[]>>();
+  /** Payments applied to invoices: invoice Id → payment Id → amount (decimal string). */
+  readonly applied = new Map<string, Map<string, string>>();
+  /** Named counters (automatic DocNumbers). */
+  readonly counters = new Map<string, number>();
+  /** Records created earlier in the batch being processed: other items of it cannot see them. */
+  batchHidden: Set<string> | undefined;
   tombstones: Tombstone[] = [];
   /** Transactions dated on or before this day (YYYY-MM-DD) are refused with 6210. */
   closingDate: string | undefined;
@@ -90,8 +96,9 @@ export class Realm {
 
   allocateId(entity: EntityName, wanted?: string): string {
     const next = this.nextIds.get(entity) ?? 1;
-    if (wanted !== undefined && /^\d+$/.test(wanted)) {
-      this.nextIds.set(entity, Math.max(next, Number(wanted) + 1));
+    if (wanted !== undefined) {
+      if (this.table(entity).has(wanted)) throw new Error(`${entity} Id ${wanted} already exists`);
+      if (/^\d+$/.test(wanted)) this.nextIds.set(entity, Math.max(next, Number(wanted) + 1));
       return wanted;
     }
     this.nextIds.set(entity, next + 1);
@@ -102,6 +109,8 @@ export class Realm {
     this.tables.clear();
     this.nextIds.clear();
     this.uniqueIndex.clear();
+    this.counters.clear();
+    this.applied.clear();
     this.tombstones = [];
     this.closingDate = undefined;
     this.requestLog.length = 0;

@@ -22,12 +22,21 @@ function existingRecord(realm: Realm, def: EntityDef, body: QboObject): QboObjec
   return existing;
 }
 
-function checkUnique(realm: Realm, def: EntityDef, candidate: QboObject, selfId: string | undefined): void {
+function checkUnique(
+  ctx: WriteContext,
+  def: EntityDef,
+  candidate: QboObject,
+  selfId: string | undefined,
+): void {
   for (const u of def.unique ?? []) {
-    const key = u.key(candidate, realm);
+    if (u.allowShared?.(ctx)) continue;
+    const key = u.key(candidate, ctx.realm);
     if (key === undefined) continue;
-    const holder = realm.uniqueIndex.get(u.scope)?.get(key);
-    if (holder && !(holder.entity === def.name && holder.id === selfId)) throw u.fault(candidate, holder);
+    const holder = ctx.realm.uniqueIndex
+      .get(u.scope)
+      ?.get(key)
+      ?.find((h) => !(h.entity === def.name && h.id === selfId));
+    if (holder) throw u.fault(candidate, holder);
   }
 }
 
@@ -39,9 +48,18 @@ function reindex(realm: Realm, def: EntityDef, previous: QboObject | undefined, 
       realm.uniqueIndex.set(u.scope, index);
     }
     const oldKey = previous ? u.key(previous, realm) : undefined;
-    if (oldKey !== undefined) index.delete(oldKey);
+    if (oldKey !== undefined) {
+      const id = String(previous!["Id"]);
+      const rest = (index.get(oldKey) ?? []).filter((h) => !(h.entity === def.name && h.id === id));
+      if (rest.length > 0) index.set(oldKey, rest);
+      else index.delete(oldKey);
+    }
     const newKey = next ? u.key(next, realm) : undefined;
-    if (newKey !== undefined) index.set(newKey, { entity: def.name, id: String(next!["Id"]) });
+    if (newKey !== undefined) {
+      const holders = index.get(newKey) ?? [];
+      holders.push({ entity: def.name, id: String(next!["Id"]) });
+      index.set(newKey, holders);
+    }
   }
 }
 
@@ -79,6 +97,7 @@ export function writeEntity(
     const existing = existingRecord(realm, def, body);
     checkOpenPeriod(realm, def, existing);
     if (operation === "delete") {
+      def.beforeDelete?.(ctx, existing);
       realm.table(def.name).delete(String(existing["Id"]));
       reindex(realm, def, existing, undefined);
       const now = realm.nowMs();
@@ -110,7 +129,7 @@ export function writeEntity(
     checkOpenPeriod(realm, def, existing);
     def.prepare(ctx, candidate, existing);
     checkOpenPeriod(realm, def, candidate);
-    checkUnique(realm, def, candidate, String(existing["Id"]));
+    checkUnique(ctx, def, candidate, String(existing["Id"]));
     return commit(ctx, def, candidate, existing, "Update");
   }
 
@@ -119,7 +138,7 @@ export function writeEntity(
   for (const f of SERVER_FIELDS) delete candidate[f];
   def.prepare(ctx, candidate, undefined);
   checkOpenPeriod(realm, def, candidate);
-  checkUnique(realm, def, candidate, undefined);
+  checkUnique(ctx, def, candidate, undefined);
   return commit(ctx, def, candidate, undefined, "Create");
 }
 

@@ -31,6 +31,8 @@ export interface UniqueKey {
   /** Entities sharing a scope share one namespace (Customer, Vendor and Employee share DisplayName). */
   scope: string;
   key(record: QboObject, realm: Realm): string | undefined;
+  /** True when this write may share the key (DocNumber with include=allowduplicatedocnum). */
+  allowShared?(ctx: WriteContext): boolean;
   fault(record: QboObject, holder: { entity: EntityName; id: string }): QboFault;
 }
 
@@ -48,6 +50,8 @@ export interface EntityDef {
   computedFields?: readonly string[];
   /** Side effects on other records (payments reduce invoice balances). */
   afterCommit?(ctx: WriteContext, record: QboObject | undefined, previous: QboObject | undefined): void;
+  /** Refuses a delete QBO would refuse (an invoice with payments applied); throws QboFault. */
+  beforeDelete?(ctx: WriteContext, record: QboObject): void;
   /** Zeroes a transaction for operation=void; absent when QBO cannot void this entity. */
   void?(ctx: WriteContext, record: QboObject): void;
   /** Fields a full update keeps even when omitted (read-only or computed). */

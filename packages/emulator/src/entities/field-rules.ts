@@ -71,7 +71,7 @@ export function resolveRef(
     if (options.required) throw faults.required(field);
     return undefined;
   }
-  const target = realm.table(entity).get(id);
+  const target = realm.batchHidden?.has(`${entity}:${id}`) ? undefined : realm.table(entity).get(id);
   if (!target) throw faults.objectNotFound(`${field}: ${entity} Id=${id} does not exist`);
   if (target["Active"] === false) throw faults.objectNotFound(`${field}: ${entity} Id=${id} is inactive`);
   return target;
