@@ -4,3 +4,5 @@ export * from "./company-store.js";
 export * from "./store.js";
 export { newId } from "./ids.js";
 export * from "./test-databases.js";
+export * from "./connection-store.js";
+export * from "./named-lock.js";

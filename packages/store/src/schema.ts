@@ -68,6 +68,35 @@ export interface AuditEventsTable {
   detail: string;
 }
 
+export interface ConnectionsTable {
+  company_id: string;
+  enabled: number | boolean;
+  realm_id: string | null;
+  /** The OAuth grant, AES-256-GCM sealed by the connector; never stored in clear. */
+  sealed_grant: string | null;
+  needs_reconnect_reason: string | null;
+  needs_reconnect_at: string | null;
+  /** The settings staff Submit (JSON). */
+  settings: string;
+  updated_at: string;
+}
+
+export interface OAuthStatesTable {
+  /** SHA-256 of the OAuth `state`, so a database read cannot replay a pending authorization. */
+  state_hash: string;
+  company_id: string;
+  /** SHA-256 of the browser session's nonce the authorization was started from. */
+  session_hash: string;
+  sealed_verifier: string | null;
+  created_at: string;
+}
+
+export interface LocksTable {
+  name: string;
+  holder: string;
+  expires_at: string;
+}
+
 export interface Database {
   companies: CompaniesTable;
   customers: CustomersTable;
@@ -75,4 +104,7 @@ export interface Database {
   sync_runs: SyncRunsTable;
   sync_errors: SyncErrorsTable;
   audit_events: AuditEventsTable;
+  connections: ConnectionsTable;
+  oauth_states: OAuthStatesTable;
+  locks: LocksTable;
 }

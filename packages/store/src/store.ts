@@ -1,4 +1,5 @@
 import { CompanyStore } from "./company-store.js";
+import { ConnectionStore } from "./connection-store.js";
 import { openDatabase, type DatabaseConfig, type Dialect } from "./open-database.js";
 
 export interface Company {
@@ -13,6 +14,8 @@ export interface Store {
   ensureCompany(id: string, name: string): Promise<Company>;
   listCompanies(): Promise<Company[]>;
   company(id: string): CompanyStore;
+  /** QBO connections and the token vault, across companies (the connector scopes by company id). */
+  readonly connections: ConnectionStore;
   close(): Promise<void>;
 }
 
@@ -35,6 +38,7 @@ export async function openStore(config: DatabaseConfig): Promise<Store> {
       return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at }));
     },
     company: (id) => new CompanyStore(db, id),
+    connections: new ConnectionStore(db),
     close,
   };
 }
