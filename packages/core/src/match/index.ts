@@ -14,3 +14,4 @@ export * from "./pair-scorer.js";
 export * from "./match-customers.js";
 export * from "./seeded-random.js";
 export * from "./synthetic-customers.js";
+export * from "./find-duplicates.js";

@@ -3,6 +3,7 @@ import { normalizeEmail } from "./email-normalize.js";
 import type { MatchRecord } from "./match-record.js";
 import { normalizeName } from "./name-normalize.js";
 import { normalizePhone } from "./phone-normalize.js";
+import { soundex } from "./string-similarity.js";
 import { ValueDictionary } from "./value-dictionary.js";
 
 /**
@@ -31,6 +32,16 @@ export interface PreparedRecords {
   readonly houseNumber: (string | undefined)[];
   readonly unitId: Int32Array;
   readonly postcodeId: Int32Array;
+  /** Blocking-only keys: the sorted name and the alternative name share one dictionary so either can meet either. */
+  readonly blockNameId: Int32Array;
+  readonly blockAltId: Int32Array;
+  /** Soundex of the first two name words, as a pair. */
+  readonly soundexId: Int32Array;
+  /** Postcode + the first three letters of the sorted name. */
+  readonly zipPrefixId: Int32Array;
+  readonly blockNames: ValueDictionary;
+  readonly soundexes: ValueDictionary;
+  readonly zipPrefixes: ValueDictionary;
   readonly names: ValueDictionary;
   readonly nameTokenDict: ValueDictionary;
   readonly emails: ValueDictionary;
@@ -50,6 +61,9 @@ export function prepareRecords(records: readonly MatchRecord[]): PreparedRecords
   const streets = new ValueDictionary();
   const units = new ValueDictionary();
   const postcodes = new ValueDictionary();
+  const blockNames = new ValueDictionary();
+  const soundexes = new ValueDictionary();
+  const zipPrefixes = new ValueDictionary();
   const p = {
     count: n,
     records,
@@ -68,6 +82,13 @@ export function prepareRecords(records: readonly MatchRecord[]): PreparedRecords
     houseNumber: new Array<string | undefined>(n),
     unitId: new Int32Array(n).fill(-1),
     postcodeId: new Int32Array(n).fill(-1),
+    blockNameId: new Int32Array(n).fill(-1),
+    blockAltId: new Int32Array(n).fill(-1),
+    soundexId: new Int32Array(n).fill(-1),
+    zipPrefixId: new Int32Array(n).fill(-1),
+    blockNames,
+    soundexes,
+    zipPrefixes,
     names,
     nameTokenDict,
     emails,
@@ -107,7 +128,18 @@ export function prepareRecords(records: readonly MatchRecord[]): PreparedRecords
     }
     p.houseNumber[i] = a.houseNumber;
     if (a.unit !== undefined) p.unitId[i] = units.add(a.unit);
-    if (a.postcode !== undefined) p.postcodeId[i] = postcodes.add(a.postcode);
+    if (a.postcode !== undefined) {
+      p.postcodeId[i] = postcodes.add(a.postcode);
+      p.zipPrefixId[i] = zipPrefixes.add(`${a.postcode}:${nn.sortedKey.slice(0, 3)}`);
+    }
+    if (nn.sortedKey !== "") p.blockNameId[i] = blockNames.add(nn.sortedKey);
+    const altKey = p.altKey[i];
+    if (altKey !== undefined) p.blockAltId[i] = blockNames.add(altKey);
+    if (nn.tokens.length >= 2) {
+      const s1 = soundex(nn.tokens[0]!);
+      const s2 = soundex(nn.tokens[1]!);
+      p.soundexId[i] = soundexes.add(s1 < s2 ? s1 + s2 : s2 + s1);
+    }
   }
   return p;
 }

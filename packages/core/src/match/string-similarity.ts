@@ -1,27 +1,35 @@
-// Scratch flags reused across calls: scoring runs millions of comparisons and must not allocate per pair.
-let flagsA = new Uint8Array(64);
-let flagsB = new Uint8Array(64);
+// Scratch match marks reused across calls (scoring runs millions of comparisons and must not allocate
+// per pair). A slot is "matched" when it holds the current call's stamp, so nothing is cleared between calls.
+let marksA = new Int32Array(256);
+let marksB = new Int32Array(256);
+let stamp = 0;
 
 /** Jaro-Winkler similarity in [0, 1] (prefix scale 0.1, prefix up to 4). */
 export function jaroWinkler(a: string, b: string): number {
-  if (a === b) return a.length === 0 ? 1 : 1;
+  if (a === b) return 1;
   const la = a.length;
   const lb = b.length;
   if (la === 0 || lb === 0) return 0;
-  if (flagsA.length < la) flagsA = new Uint8Array(la * 2);
-  if (flagsB.length < lb) flagsB = new Uint8Array(lb * 2);
-  flagsA.fill(0, 0, la);
-  flagsB.fill(0, 0, lb);
-  const window = Math.max(0, (Math.max(la, lb) >> 1) - 1);
+  if (marksA.length < la) marksA = new Int32Array(la * 2);
+  if (marksB.length < lb) marksB = new Int32Array(lb * 2);
+  const ma = marksA;
+  const mb = marksB;
+  if (++stamp === 0x7fffffff) {
+    ma.fill(0);
+    mb.fill(0);
+    stamp = 1;
+  }
+  const st = stamp;
+  const window = Math.max(0, (la > lb ? la : lb) / 2 - 1) | 0;
   let matches = 0;
   for (let i = 0; i < la; i++) {
     const c = a.charCodeAt(i);
-    const lo = Math.max(0, i - window);
-    const hi = Math.min(lb - 1, i + window);
+    const lo = i > window ? i - window : 0;
+    const hi = i + window < lb - 1 ? i + window : lb - 1;
     for (let j = lo; j <= hi; j++) {
-      if (flagsB[j] === 0 && b.charCodeAt(j) === c) {
-        flagsA[i] = 1;
-        flagsB[j] = 1;
+      if (mb[j] !== st && b.charCodeAt(j) === c) {
+        ma[i] = st;
+        mb[j] = st;
         matches++;
         break;
       }
@@ -31,15 +39,15 @@ export function jaroWinkler(a: string, b: string): number {
   let transpositions = 0;
   let k = 0;
   for (let i = 0; i < la; i++) {
-    if (flagsA[i] === 0) continue;
-    while (flagsB[k] === 0) k++;
+    if (ma[i] !== st) continue;
+    while (mb[k] !== st) k++;
     if (a.charCodeAt(i) !== b.charCodeAt(k)) transpositions++;
     k++;
   }
   const m = matches;
   const jaro = (m / la + m / lb + (m - transpositions / 2) / m) / 3;
   let prefix = 0;
-  const maxPrefix = Math.min(4, la, lb);
+  const maxPrefix = la < lb ? (la < 4 ? la : 4) : lb < 4 ? lb : 4;
   while (prefix < maxPrefix && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
   return jaro + prefix * 0.1 * (1 - jaro);
 }

@@ -410,3 +410,40 @@ export function generateSyntheticCustomers(options: SyntheticOptions): Synthetic
   }
   return { local, qbo, truth };
 }
+
+export interface SyntheticDuplicates {
+  records: MatchRecord[];
+  /** Record id → the id of the true customer it stands for (equal values = duplicates). */
+  entityOf: Map<string, string>;
+}
+
+/**
+ * One side's customer list with labelled duplicates: each customer appears once, and with probability
+ * `duplicateRate` (default 0.1) once or twice more with the same variations as in
+ * generateSyntheticCustomers; look-alike different customers are mixed in. Deterministic per seed.
+ */
+export function generateSyntheticDuplicates(options: {
+  entities: number;
+  seed: number;
+  duplicateRate?: number;
+}): SyntheticDuplicates {
+  const rnd = seededRandom(options.seed);
+  const rate = options.duplicateRate ?? 0.1;
+  const records: MatchRecord[] = [];
+  const entityOf = new Map<string, string>();
+  let next = 1;
+  const emit = (e: Entity, entityId: string): void => {
+    const copies = rnd() < rate ? (rnd() < 0.8 ? 2 : 3) : 1;
+    for (let c = 0; c < copies; c++) {
+      const id = `C${next++}`;
+      records.push(render(rnd, e, id, undefined, c > 0));
+      entityOf.set(id, entityId);
+    }
+  };
+  for (let k = 0; k < options.entities; k++) {
+    const e = rnd() < 0.4 ? makePerson(rnd) : makeBusiness(rnd);
+    emit(e, `E${k}`);
+    if (rnd() < 0.1) emit(lookalike(rnd, e), `E${k}b`);
+  }
+  return { records, entityOf };
+}
