@@ -12,6 +12,7 @@ export function createCompany(
   clock: EmulatorClock,
   settings: Partial<RealmSettings>,
   onChange: (event: ChangeEvent) => void,
+  random: () => number,
 ): Realm {
   const realm = new Realm(
     id,
@@ -21,6 +22,7 @@ export function createCompany(
       utcOffsetMinutes: settings.utcOffsetMinutes ?? -480,
     },
     onChange,
+    random,
   );
   populateCompany(realm);
   return realm;

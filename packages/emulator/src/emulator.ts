@@ -90,6 +90,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       clock,
       opts.companyName !== undefined ? { companyName: opts.companyName } : {},
       emit,
+      state.random,
     );
     state.realms.set(id, realm);
     return realm;

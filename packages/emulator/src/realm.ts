@@ -57,7 +57,7 @@ export class Realm {
   closingDate: string | undefined;
   readonly requestLog: RequestLogEntry[] = [];
   readonly idempotency = new Map<string, CachedResponse>();
-  readonly faults = new FaultSchedule();
+  readonly faults: FaultSchedule;
   readonly throttle = new ThrottleState();
   private offsetMs = 0;
 
@@ -66,7 +66,10 @@ export class Realm {
     private readonly clock: EmulatorClock,
     readonly settings: RealmSettings,
     private readonly onChange: (event: ChangeEvent) => void,
-  ) {}
+    random: () => number = Math.random,
+  ) {
+    this.faults = new FaultSchedule(random);
+  }
 
   nowMs(): number {
     return this.clock.nowMs() + this.offsetMs;

@@ -1,4 +1,4 @@
-import { Decimal } from "decimal.js";
+import type { Decimal } from "decimal.js";
 import { faults } from "../fault.js";
 import type { Realm } from "../realm.js";
 import { toAmount, ZERO } from "./amount.js";
