@@ -4,7 +4,7 @@ import { ConfigError } from "@ledgerlink/server";
 import { exitCodes } from "./exit-codes.js";
 import { createProgram } from "./program.js";
 
-const program = createProgram().exitOverride();
+const program = createProgram();
 try {
   await program.parseAsync(process.argv);
 } catch (err) {

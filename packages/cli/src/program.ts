@@ -11,6 +11,8 @@ export function createProgram(): Command {
       "Keep a business app's customers, items, invoices and payments in step with QuickBooks Online.",
     )
     .showHelpAfterError()
+    // Set before the verbs are added so they inherit it: bin.ts maps commander's exits to our codes.
+    .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str) });
   registerSync(program);
   registerServe(program);

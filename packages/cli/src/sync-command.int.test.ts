@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { createEmulator } from "@ledgerlink/emulator";
-import { connectToEmulator, createLedgerlink } from "@ledgerlink/server";
+import { createLedgerlink } from "@ledgerlink/server";
 import { openStore } from "@ledgerlink/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -34,7 +34,12 @@ describe("ledgerlink sync against the emulator over HTTP", () => {
   beforeAll(async () => {
     if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` first (npm test does)`);
     server = await emu.listen({ port: 0, host: "127.0.0.1" });
-    env = { DATABASE_URL: dbUrl, QBO_BASE_URL: server.url, LEDGERLINK_COMPANY: "acme" };
+    env = {
+      DATABASE_URL: dbUrl,
+      QBO_BASE_URL: server.url,
+      LEDGERLINK_COMPANY: "acme",
+      LEDGERLINK_TOKEN_KEY: Buffer.alloc(32, 9).toString("base64"),
+    };
 
     // Someone typed "Taken Name" into QBO by hand.
     const token = emu.issueAccessToken(emu.defaultRealmId);
@@ -52,7 +57,11 @@ describe("ledgerlink sync against the emulator over HTTP", () => {
     const ll = await createLedgerlink({
       database: dbUrl,
       company: "acme",
-      qbo: { baseUrl: server.url, ...(await connectToEmulator(server.url, undefined)) },
+      qbo: {
+        baseUrl: server.url,
+        realmId: emu.defaultRealmId,
+        getAccessToken: () => Promise.resolve(emu.issueAccessToken(emu.defaultRealmId)),
+      },
     });
     await ll.records.upsertCustomers([
       { id: "1042", displayName: "Big Duplicating Co.", active: true },

@@ -1,6 +1,22 @@
 import { openStore, testDatabases, type Store } from "@ledgerlink/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { systemClock } from "@ledgerlink/core";
 import { createApp } from "./app.js";
+import { loadConfig } from "./config.js";
+import { ConnectionService } from "./connection-service.js";
+
+/** The app as the server composes it, with QBO pointed at an address nothing answers on. */
+function appFor(store: Store, company: string) {
+  const config = {
+    ...loadConfig({
+      LEDGERLINK_COMPANY: company,
+      QBO_BASE_URL: "http://127.0.0.1:9",
+      LEDGERLINK_TOKEN_KEY: "a".repeat(43) + "=",
+    }),
+  };
+  const connections = new ConnectionService({ store, config, clock: systemClock });
+  return createApp({ config, store, connections, clock: systemClock });
+}
 
 describe.each(testDatabases())("HTTP API on $dialect", (database) => {
   let store: Store;
@@ -9,22 +25,7 @@ describe.each(testDatabases())("HTTP API on $dialect", (database) => {
     store = await openStore(database.fresh());
     await store.ensureCompany("acme", "Acme Plumbing");
     await store.company("acme").upsertCustomers([{ id: "1", displayName: "Big Co", active: true }], "t");
-    app = createApp({
-      config: {
-        company: "acme",
-        qbo: {
-          environment: "emulator",
-          baseUrl: "http://127.0.0.1:1",
-          realmId: "9130",
-          clientId: undefined,
-          clientSecret: undefined,
-          redirectUri: undefined,
-        },
-      },
-      store,
-      connectionState: () =>
-        Promise.resolve({ state: "connected", environment: "emulator", realmId: "9130" }),
-    });
+    app = appFor(store, "acme");
   });
   afterAll(() => store.close());
 
@@ -39,7 +40,12 @@ describe.each(testDatabases())("HTTP API on $dialect", (database) => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       company: "acme",
-      connection: { state: "connected", environment: "emulator", realmId: "9130" },
+      connection: {
+        state: "disconnected",
+        environment: "emulator",
+        realmId: null,
+        reason: "Not connected to QuickBooks yet",
+      },
       counts: { customers: 1, linkedCustomers: 0, openErrors: 0 },
       lastRun: null,
     });
@@ -66,22 +72,7 @@ describe.each(testDatabases())("POST /api/v1/companies/:id/customers on $dialect
   beforeAll(async () => {
     store = await openStore(database.fresh());
     await store.ensureCompany("acme", "Acme Plumbing");
-    app = createApp({
-      config: {
-        company: "acme",
-        qbo: {
-          environment: "emulator",
-          baseUrl: "http://127.0.0.1:1",
-          realmId: undefined,
-          clientId: undefined,
-          clientSecret: undefined,
-          redirectUri: undefined,
-        },
-      },
-      store,
-      connectionState: () =>
-        Promise.resolve({ state: "disconnected", environment: "emulator", realmId: null }),
-    });
+    app = appFor(store, "acme");
   });
   afterAll(() => store.close());
   const post = (body: string, company = "acme") =>
@@ -135,22 +126,7 @@ describe("request limits", () => {
     const store = await openStore(database.fresh());
     try {
       await store.ensureCompany("acme", "Acme");
-      const app = createApp({
-        config: {
-          company: "acme",
-          qbo: {
-            environment: "emulator",
-            baseUrl: "http://127.0.0.1:1",
-            realmId: undefined,
-            clientId: undefined,
-            clientSecret: undefined,
-            redirectUri: undefined,
-          },
-        },
-        store,
-        connectionState: () =>
-          Promise.resolve({ state: "disconnected", environment: "emulator", realmId: null }),
-      });
+      const app = appFor(store, "acme");
       const huge = "[" + `{"id":"x","displayName":"${"a".repeat(1000)}"},`.repeat(50_000) + "{}]";
       const res = await app.request("/api/v1/companies/acme/customers", {
         method: "POST",

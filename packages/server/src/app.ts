@@ -6,6 +6,11 @@ import { getHealth } from "./handlers/get-health.js";
 import { getHomePage } from "./handlers/get-home-page.js";
 import { getStatus } from "./handlers/get-status.js";
 import { postCustomers } from "./handlers/post-customers.js";
+import { getConnection } from "./handlers/get-connection.js";
+import { putConnection } from "./handlers/put-connection.js";
+import { postConnectionConnect } from "./handlers/post-connection-connect.js";
+import { getConnectionCallback } from "./handlers/get-connection-callback.js";
+import { postConnectionDisconnect } from "./handlers/post-connection-disconnect.js";
 
 export const maxRequestBytes = 20 * 2 ** 20;
 
@@ -36,6 +41,11 @@ export function createApp(deps: AppDeps): Hono {
   app.get("/api/health", getHealth());
   app.get("/api/status", getStatus(deps));
   app.post("/api/v1/companies/:companyId/customers", postCustomers(deps));
+  app.get("/api/v1/companies/:companyId/connection", getConnection(deps));
+  app.put("/api/v1/companies/:companyId/connection", putConnection(deps));
+  app.post("/api/v1/companies/:companyId/connection/connect", postConnectionConnect(deps));
+  app.post("/api/v1/companies/:companyId/connection/disconnect", postConnectionDisconnect(deps));
+  app.get("/api/v1/connection/callback", getConnectionCallback(deps));
   app.get("/", getHomePage(deps));
   return app;
 }

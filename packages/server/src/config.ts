@@ -22,6 +22,12 @@ const envSchema = z.object({
   QBO_CLIENT_ID: z.string().min(1).optional(),
   QBO_CLIENT_SECRET: z.string().min(1).optional(),
   QBO_REDIRECT_URI: z.string().url().optional(),
+  LEDGERLINK_PUBLIC_URL: z.string().url().optional().describe("the URL people reach the console at"),
+  LEDGERLINK_TOKEN_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, "32 random bytes in base64 (openssl rand -base64 32)")
+    .optional(),
+  LEDGERLINK_KEY_FILE: z.string().min(1).default("./data/token.key"),
   EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
@@ -41,6 +47,11 @@ export interface Config {
     clientSecret: string | undefined;
     redirectUri: string | undefined;
   };
+  /** Where people reach the console; the OAuth redirect URI is built from it unless QBO_REDIRECT_URI is set. */
+  publicUrl: string;
+  /** Key that seals OAuth tokens at rest (base64); without it a 0600 key file is used. */
+  tokenKey: string | undefined;
+  keyFile: string;
   emulatorPort: number;
   logLevel: Env["LOG_LEVEL"];
 }
@@ -88,6 +99,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       clientSecret: e.QBO_CLIENT_SECRET,
       redirectUri: e.QBO_REDIRECT_URI,
     },
+    publicUrl: (e.LEDGERLINK_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+    tokenKey: e.LEDGERLINK_TOKEN_KEY,
+    keyFile: e.LEDGERLINK_KEY_FILE,
     emulatorPort: e.EMULATOR_PORT,
     logLevel: e.LOG_LEVEL,
   };

@@ -96,18 +96,16 @@ export async function importCustomersCsv(
   };
 
   const guard = utf8Guard();
-  const parser = input
-    .pipe(guard)
-    .pipe(
-      parse({
-        bom: true,
-        columns: true,
-        skip_empty_lines: true,
-        relax_column_count: true,
-        info: true,
-        trim: false,
-      }),
-    );
+  const parser = input.pipe(guard).pipe(
+    parse({
+      bom: true,
+      columns: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      info: true,
+      trim: false,
+    }),
+  );
   // A stream error (bad encoding) must reach the caller as a rejection, not an unhandled event.
   const failed = new Promise<never>((_, reject) => {
     for (const stream of [input, guard, parser]) stream.once("error", reject);

@@ -13,7 +13,7 @@ export interface Status {
 export async function readStatus(deps: AppDeps): Promise<Status> {
   const company = deps.store.company(deps.config.company);
   const [connection, counts, runs] = await Promise.all([
-    deps.connectionState(),
+    deps.connections.status(deps.config.company),
     company.counts(),
     company.listRuns(1),
   ]);

@@ -1,5 +1,7 @@
 import type { Command } from "commander";
-import { connectToEmulator, createLedgerlink, loadConfig } from "@ledgerlink/server";
+import { systemClock } from "@ledgerlink/core";
+import { ConnectionService, loadConfig, NeedsReconnectError, syncCompany } from "@ledgerlink/server";
+import { openStore } from "@ledgerlink/store";
 import { exitCodes } from "../exit-codes.js";
 
 interface SyncOptions {
@@ -20,17 +22,26 @@ export function registerSync(program: Command): void {
     )
     .action(async (opts: SyncOptions) => {
       const config = loadConfig();
-      if (config.qbo.environment !== "emulator") {
-        throw new Error("Syncing to a real QBO company needs the OAuth connection (see README: Going live).");
-      }
-      const connection = await connectToEmulator(config.qbo.baseUrl, config.qbo.realmId);
-      const ll = await createLedgerlink({
-        database: config.databaseUrl,
-        company: config.company,
-        qbo: { baseUrl: config.qbo.baseUrl, ...connection },
-      });
+      const store = await openStore({ url: config.databaseUrl });
       try {
-        const result = await ll.sync.run(opts.dryRun ? { dryRun: true } : {});
+        await store.ensureCompany(config.company, config.company);
+        const connections = new ConnectionService({ store, config, clock: systemClock });
+        let result;
+        try {
+          result = await syncCompany({
+            store,
+            connections,
+            companyId: config.company,
+            clock: systemClock,
+            environment: config.qbo.environment,
+            ...(opts.dryRun ? { dryRun: true } : {}),
+          });
+        } catch (err) {
+          if (!(err instanceof NeedsReconnectError)) throw err;
+          console.error(`QuickBooks needs reconnecting: ${err.message}`);
+          process.exitCode = exitCodes.needsReconnect;
+          return;
+        }
         if (opts.json) {
           console.log(JSON.stringify(result, null, 2));
         } else if (opts.dryRun) {
@@ -56,7 +67,7 @@ export function registerSync(program: Command): void {
           : (result.run?.failed ?? 0) > 0;
         process.exitCode = failed ? exitCodes.errorsFound : exitCodes.ok;
       } finally {
-        await ll.close();
+        await store.close();
       }
     });
 }

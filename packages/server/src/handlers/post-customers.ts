@@ -1,6 +1,7 @@
 import type { Handler } from "hono";
 import { ApiError } from "../api-error.js";
 import type { AppDeps } from "../app-deps.js";
+import { companyParam } from "../company-param.js";
 import { ingestCustomers, maxIngestBatch } from "../ingest-customers.js";
 
 /**
@@ -10,11 +11,7 @@ import { ingestCustomers, maxIngestBatch } from "../ingest-customers.js";
 export const postCustomers =
   (deps: AppDeps): Handler =>
   async (c) => {
-    const companyId = c.req.param("companyId")!;
-    const companies = await deps.store.listCompanies();
-    if (!companies.some((co) => co.id === companyId)) {
-      throw new ApiError(404, "company_not_found", `No company "${companyId}"`);
-    }
+    const companyId = await companyParam(c, deps);
     let body: unknown;
     try {
       body = await c.req.json();

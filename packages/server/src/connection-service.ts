@@ -1,0 +1,218 @@
+import {
+  createQboClient,
+  emulatorEndpoints,
+  loadOrCreateKeyFile,
+  qboProduction,
+  qboSandbox,
+  QboOAuth,
+  sealToken,
+  openToken,
+  TokenManager,
+  tokenKey,
+  type QboClient,
+  type QboEndpoints,
+  type TokenKey,
+} from "@ledgerlink/qbo";
+import type { Clock } from "@ledgerlink/core";
+import type { Store } from "@ledgerlink/store";
+import { ApiError } from "./api-error.js";
+import type { ConnectionState } from "./app-deps.js";
+import type { Config } from "./config.js";
+
+/** The emulator's documented default OAuth app (packages/emulator): not a secret, it only unlocks it. */
+export const emulatorApp = {
+  clientId: "ledgerlink-emulator-client",
+  clientSecret: "ledgerlink-emulator-secret",
+};
+
+export interface ConnectionSettingsInput {
+  enabled: boolean;
+  settings: Record<string, unknown>;
+}
+
+export interface ConnectionServiceOptions {
+  store: Store;
+  config: Pick<Config, "qbo" | "tokenKey" | "keyFile" | "publicUrl">;
+  clock: Clock;
+  fetch?: typeof fetch;
+}
+
+/**
+ * C1, the connection lifecycle: Enable toggle and settings (Submit), Connect (OAuth authorization
+ * code with PKCE, `state` bound to the browser session and single-use), Disconnect (revoke), status,
+ * and a QBO client whose tokens are refreshed ahead of expiry, one refresh at a time per company.
+ */
+export class ConnectionService {
+  private readonly endpoints: QboEndpoints;
+  private readonly oauth: QboOAuth;
+  private manager: Promise<TokenManager> | undefined;
+  private keys: Promise<readonly [TokenKey, ...TokenKey[]]> | undefined;
+
+  constructor(private readonly o: ConnectionServiceOptions) {
+    const q = o.config.qbo;
+    this.endpoints =
+      q.environment === "emulator"
+        ? emulatorEndpoints(q.baseUrl)
+        : { ...(q.environment === "sandbox" ? qboSandbox : qboProduction), apiBaseUrl: q.baseUrl };
+    this.oauth = new QboOAuth({
+      clientId: q.clientId ?? emulatorApp.clientId,
+      clientSecret: q.clientSecret ?? emulatorApp.clientSecret,
+      redirectUri: q.redirectUri ?? `${o.config.publicUrl}/api/v1/connection/callback`,
+      endpoints: this.endpoints,
+      ...(o.fetch ? { fetch: o.fetch } : {}),
+      now: () => o.clock.now(),
+    });
+  }
+
+  private tokenKeys(): Promise<readonly [TokenKey, ...TokenKey[]]> {
+    const { tokenKey: material, keyFile } = this.o.config;
+    this.keys ??= (async () =>
+      material === undefined ? [await loadOrCreateKeyFile(keyFile)] : [tokenKey(material)])();
+    return this.keys;
+  }
+
+  private tokens(): Promise<TokenManager> {
+    this.manager ??= this.tokenKeys().then(
+      (keys) =>
+        new TokenManager({ vault: this.o.store.connections, oauth: this.oauth, keys, clock: this.o.clock }),
+    );
+    return this.manager;
+  }
+
+  async status(companyId: string): Promise<ConnectionState> {
+    const row = await this.o.store.connections.get(companyId);
+    const environment = this.o.config.qbo.environment;
+    if (row && !row.enabled) {
+      return {
+        state: "disabled",
+        environment,
+        realmId: row.realmId,
+        reason: "The QuickBooks sync is turned off",
+      };
+    }
+    const s = await (await this.tokens()).status(companyId);
+    const out: ConnectionState = {
+      state: s.state === "not-connected" ? "disconnected" : s.state,
+      environment,
+      realmId: s.realmId ?? row?.realmId ?? null,
+    };
+    if (s.reason !== undefined) out.reason = s.reason;
+    if (s.refreshTokenExpiresSoon)
+      out.reason = "The QuickBooks connection expires soon: reconnect to keep syncing";
+    return out;
+  }
+
+  async saveSettings(companyId: string, input: ConnectionSettingsInput): Promise<void> {
+    await this.o.store.connections.saveSettings(
+      companyId,
+      input.enabled,
+      input.settings,
+      this.o.clock.now().toISOString(),
+    );
+  }
+
+  /** Starts Connect: the URL to send the user to. `sessionNonce` identifies their browser session. */
+  async startConnect(companyId: string, sessionNonce: string): Promise<string> {
+    const { url, pending } = await this.oauth.startAuthorization();
+    const [key] = await this.tokenKeys();
+    await this.o.store.connections.savePendingAuthorization({
+      state: pending.state,
+      companyId,
+      sessionNonce,
+      sealedVerifier:
+        pending.codeVerifier === undefined ? null : sealToken(pending.codeVerifier, key, `pkce:${companyId}`),
+      at: this.o.clock.now().toISOString(),
+    });
+    return url;
+  }
+
+  /** Finishes Connect from the callback URL; returns the company that is now connected. */
+  async completeConnect(
+    callbackUrl: string,
+    sessionNonce: string,
+  ): Promise<{ companyId: string; realmId: string }> {
+    const url = new URL(callbackUrl);
+    const state = url.searchParams.get("state");
+    if (!state)
+      throw new ApiError(400, "missing_state", "The QuickBooks callback has no state", { field: "state" });
+    const error = url.searchParams.get("error");
+    const pending = await this.o.store.connections.takePendingAuthorization(
+      state,
+      sessionNonce,
+      this.o.clock.now(),
+    );
+    if (!pending) {
+      throw new ApiError(
+        400,
+        "invalid_state",
+        "This QuickBooks authorization is unknown, expired, already used or from another browser session; press Connect again",
+        { field: "state" },
+      );
+    }
+    if (error)
+      throw new ApiError(
+        400,
+        "authorization_denied",
+        `QuickBooks did not authorize the connection (${error})`,
+      );
+    const keys = await this.tokenKeys();
+    const codeVerifier =
+      pending.sealedVerifier === null
+        ? undefined
+        : openToken(pending.sealedVerifier, keys, `pkce:${pending.companyId}`);
+    const grant = await this.oauth.completeAuthorization(url, { state, codeVerifier });
+    const holder = await this.o.store.connections.companyForRealm(grant.realmId);
+    if (holder !== undefined && holder !== pending.companyId) {
+      throw new ApiError(
+        409,
+        "realm_already_connected",
+        `This QuickBooks company is already connected to "${holder}"`,
+        { field: "realmId" },
+      );
+    }
+    await (await this.tokens()).connect(pending.companyId, grant);
+    await this.o.store.connections.setRealm(
+      pending.companyId,
+      grant.realmId,
+      this.o.clock.now().toISOString(),
+    );
+    return { companyId: pending.companyId, realmId: grant.realmId };
+  }
+
+  async disconnect(companyId: string): Promise<{ revoked: boolean }> {
+    return (await this.tokens()).disconnect(companyId);
+  }
+
+  /** A QBO client for the company, or a clear error when it is not connected. */
+  async clientFor(companyId: string): Promise<QboClient> {
+    const status = await this.status(companyId);
+    if (status.state !== "connected" || status.realmId === null) {
+      throw new ApiError(409, "not_connected", status.reason ?? "Connect to QuickBooks first", {
+        state: status.state,
+      });
+    }
+    const manager = await this.tokens();
+    return createQboClient({
+      baseUrl: this.endpoints.apiBaseUrl,
+      realmId: status.realmId,
+      getAccessToken: manager.accessTokenFor(companyId),
+      ...(this.o.fetch ? { fetch: this.o.fetch } : {}),
+    });
+  }
+
+  /**
+   * The emulator's authorize page consents by itself; the demo and CLI use this to connect with no
+   * browser. Only for the emulator: real QBO needs a person to pick the company and consent.
+   */
+  async connectToEmulatorAutomatically(companyId: string): Promise<{ realmId: string }> {
+    if (this.o.config.qbo.environment !== "emulator")
+      throw new Error("automatic connect is only for the emulator");
+    const nonce = `auto-${companyId}-${Date.now()}`;
+    const authorizeUrl = await this.startConnect(companyId, nonce);
+    const res = await (this.o.fetch ?? fetch)(authorizeUrl, { redirect: "manual" });
+    const location = res.headers.get("location");
+    if (res.status !== 302 || location === null)
+      throw new Error(`the emulator's authorize page answered ${res.status}`);
+    return this.completeConnect(location, nonce);
+  }
+}
