@@ -14,13 +14,21 @@ export function registerDemo(program: Command): void {
       const emulator = await emu.listen({ port: config.emulatorPort, host: "127.0.0.1" });
       const server = await startServer({
         ...config,
-        qbo: { ...config.qbo, baseUrl: emulator.url, realmId: config.qbo.realmId ?? emu.defaultRealmId },
+        qbo: { ...config.qbo, environment: "emulator", baseUrl: emulator.url },
       });
-      console.log(`Ledgerlink demo
+      // The emulator's consent page needs no person: connect the demo company through real OAuth.
+      if ((await server.connections.status(config.company)).state === "disconnected") {
+        await server.connections.connectToEmulatorAutomatically(config.company);
+      }
+      console.log(`Ledgerlink demo is running.
   console:       ${server.url}
-  QBO emulator:  ${emulator.url} (realm ${emu.defaultRealmId})
+  QBO emulator:  ${emulator.url} (realm ${emu.defaultRealmId}; its data: ${emulator.url}/_emulator)
   database:      ${config.databaseUrl}
-Try: curl ${server.url}/api/status    then, in another terminal: npx ledgerlink sync`);
+Try, in another terminal:
+  curl -X POST ${server.url}/api/v1/companies/${config.company}/customers -H 'content-type: application/json' \\
+    -d '[{"id":"1042","displayName":"Big Duplicating Co."},{"id":"1043","parentId":"1042","displayName":"12 Elm St"}]'
+  npx ledgerlink sync --dry-run && npx ledgerlink sync
+Stop with Ctrl-C.`);
       const stop = () => void Promise.all([server.close(), emulator.close()]).then(() => process.exit(0));
       process.once("SIGINT", stop).once("SIGTERM", stop);
     });
