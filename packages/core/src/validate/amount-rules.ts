@@ -14,7 +14,6 @@ const isNegative = (decimal: string): boolean => decimal.startsWith("-") && !/^-
 export function checkAmounts(ctx: ValidationContext): void {
   for (const d of ctx.documents) {
     d.record.lines.forEach((line, i) => {
-      const field = `lines[${i}]`;
       if (line.amount !== undefined) {
         const expected = lineAmount(line);
         if (line.amount !== expected) {
@@ -23,7 +22,7 @@ export function checkAmounts(ctx: ValidationContext): void {
             fix(
               "fix-amount",
               `Make the line amount ${formatMoney(expected)} (${line.qty} × ${line.unitPrice})`,
-              { field: `${field}.amount`, value: expected },
+              { field: `lines[${i}].amount`, value: expected },
               rounding,
             ),
           ];
@@ -36,7 +35,7 @@ export function checkAmounts(ctx: ValidationContext): void {
                   "fix-unit-price",
                   `Make the unit price ${price.toFixed()} so the amount stays ${formatMoney(line.amount)}`,
                   {
-                    field: `${field}.unitPrice`,
+                    field: `lines[${i}].unitPrice`,
                     value: price.toFixed(),
                   },
                 ),
@@ -46,7 +45,7 @@ export function checkAmounts(ctx: ValidationContext): void {
             ref: d.ref,
             category: "invalid-data",
             severity: "blocks",
-            field: `${field}.amount`,
+            field: `lines[${i}].amount`,
             message: rounding
               ? `Line ${i + 1}'s amount ${formatMoney(line.amount)} is off by a rounding cent: ${line.qty} × ${line.unitPrice} is ${formatMoney(expected)}.`
               : `Line ${i + 1}'s amount ${formatMoney(line.amount)} does not match ${line.qty} × ${line.unitPrice} = ${formatMoney(expected)}.`,
@@ -66,7 +65,7 @@ export function checkAmounts(ctx: ValidationContext): void {
           ref: d.ref,
           category: "invalid-data",
           severity: refused ? "blocks" : "warns",
-          field: `${field}.qty`,
+          field: `lines[${i}].qty`,
           message:
             d.kind === "creditMemo"
               ? `Line ${i + 1} has a negative quantity (${line.qty}); on a credit memo quantities are positive — the memo itself is the credit.`
@@ -76,7 +75,7 @@ export function checkAmounts(ctx: ValidationContext): void {
           rule: qboRules.negativeQuantity,
           fixes:
             d.kind === "creditMemo"
-              ? [fix("edit-field", "Make the quantity positive", { field: `${field}.qty` })]
+              ? [fix("edit-field", "Make the quantity positive", { field: `lines[${i}].qty` })]
               : [fix("use-credit-memo", "Send the returned items on a credit memo", { line: i })],
         });
       }

@@ -9,13 +9,28 @@ import type { ValidationContext } from "./validation-context.js";
  * item or invoice would not exist when it is sent. Runs last, over the other rules' findings.
  */
 export function checkDependencies(ctx: ValidationContext): void {
-  const blockedBy = new Map<RecordRef, ErrorCategory>();
-  for (const f of ctx.findings)
-    if (f.severity === "blocks" && !blockedBy.has(f.ref)) blockedBy.set(f.ref, f.category);
+  // Blocked records by reference, and by app id per kind so lookups need no reference strings.
+  const categoryOf = new Map<RecordRef, ErrorCategory>();
+  const blockedIds = {
+    C: new Set<string>(),
+    ITEM: new Set<string>(),
+    INV: new Set<string>(),
+    other: new Set<string>(),
+  };
+  const mark = (ref: RecordRef, category: ErrorCategory): void => {
+    if (categoryOf.has(ref)) return;
+    categoryOf.set(ref, category);
+    const colon = ref.indexOf(":");
+    const prefix = ref.slice(0, colon);
+    const set =
+      prefix === "C" || prefix === "ITEM" || prefix === "INV" ? blockedIds[prefix] : blockedIds.other;
+    set.add(ref.slice(colon + 1));
+  };
+  for (const f of ctx.findings) if (f.severity === "blocks") mark(f.ref, f.category);
 
   const block = (ref: RecordRef, dep: RecordRef, what: string): void => {
-    const category = blockedBy.get(dep) ?? "other";
-    blockedBy.set(ref, category);
+    const category = categoryOf.get(dep) ?? "other";
+    mark(ref, category);
     ctx.add({
       ref,
       category,
@@ -29,54 +44,44 @@ export function checkDependencies(ctx: ValidationContext): void {
   // Customers, parents first: a blocked ancestor blocks the whole branch below it.
   const visiting = new Set<string>();
   const customerBlocked = (id: string): boolean => {
-    const ref = ctx.ref("customer", id);
-    if (blockedBy.has(ref)) return true;
+    if (blockedIds.C.has(id)) return true;
     const c = ctx.customerById.get(id);
     if (!c || c.parentId === undefined || visiting.has(id)) return false;
     if (ctx.customerLinks.has(c.parentId)) return false;
     visiting.add(id);
     const parentBlocked = customerBlocked(c.parentId);
     visiting.delete(id);
-    if (parentBlocked) block(ref, ctx.ref("customer", c.parentId), "its parent");
+    if (parentBlocked) block(ctx.ref("customer", id), ctx.ref("customer", c.parentId), "its parent");
     return parentBlocked;
   };
-  for (const c of ctx.customers) customerBlocked(c.id);
+  for (const c of ctx.customers) if (c.parentId !== undefined) customerBlocked(c.id);
 
-  const unsentAndBlocked = (kind: "customer" | "item" | "invoice", id: string): RecordRef | undefined => {
-    const links =
-      kind === "customer" ? ctx.customerLinks : kind === "item" ? ctx.itemLinks : ctx.invoiceLinks;
-    if (links.has(id)) return undefined;
-    const ref = ctx.ref(kind, id);
-    return blockedBy.has(ref) ? ref : undefined;
-  };
+  const customerWaits = (id: string): boolean => blockedIds.C.has(id) && !ctx.customerLinks.has(id);
+  const itemWaits = (id: string): boolean => blockedIds.ITEM.has(id) && !ctx.itemLinks.has(id);
+  const invoiceWaits = (id: string): boolean => blockedIds.INV.has(id) && !ctx.invoiceLinks.has(id);
 
   for (const d of ctx.documents) {
-    if (blockedBy.has(d.ref)) continue;
-    const customer = unsentAndBlocked("customer", d.record.customerId);
-    if (customer) {
-      block(d.ref, customer, "its customer");
+    if (categoryOf.has(d.ref)) continue;
+    if (customerWaits(d.record.customerId)) {
+      block(d.ref, ctx.ref("customer", d.record.customerId), "its customer");
       continue;
     }
     for (const line of d.record.lines) {
-      const item = line.itemId === undefined ? undefined : unsentAndBlocked("item", line.itemId);
-      if (item) {
-        block(d.ref, item, "the item");
+      if (line.itemId !== undefined && itemWaits(line.itemId)) {
+        block(d.ref, ctx.ref("item", line.itemId), "the item");
         break;
       }
     }
   }
   for (const p of ctx.payments) {
-    const ref = ctx.ref("payment", p.id);
-    if (blockedBy.has(ref)) continue;
-    const customer = unsentAndBlocked("customer", p.customerId);
-    if (customer) {
-      block(ref, customer, "its customer");
+    if (blockedIds.other.has(p.id) && categoryOf.has(ctx.ref("payment", p.id))) continue;
+    if (customerWaits(p.customerId)) {
+      block(ctx.ref("payment", p.id), ctx.ref("customer", p.customerId), "its customer");
       continue;
     }
     for (const a of p.appliedTo) {
-      const invoice = unsentAndBlocked("invoice", a.invoiceId);
-      if (invoice) {
-        block(ref, invoice, "the invoice");
+      if (invoiceWaits(a.invoiceId)) {
+        block(ctx.ref("payment", p.id), ctx.ref("invoice", a.invoiceId), "the invoice");
         break;
       }
     }

@@ -32,6 +32,8 @@ export function renameSuggestions(
   return out.slice(0, 3);
 }
 
+const noNames: readonly QboNameEntry[] = [];
+
 const describe = (n: QboNameEntry): string => {
   const what =
     n.entity === "Customer" ? "customer" : n.entity === "Vendor" ? "supplier (vendor)" : "employee";
@@ -44,8 +46,8 @@ const describe = (n: QboNameEntry): string => {
  * sibling, since QBO keeps DisplayName unique across the whole hierarchy).
  */
 export function checkDisplayNames(ctx: ValidationContext): void {
-  const appKeys = new Set<string>();
-  for (const c of ctx.customers) appKeys.add(nameKey(c.displayName));
+  const keys = ctx.customers.map((c) => nameKey(c.displayName));
+  const appKeys = new Set(keys);
   const isTaken = (name: string): boolean => {
     const k = nameKey(name);
     return appKeys.has(k) || ctx.qboNamesByKey.has(k);
@@ -53,21 +55,25 @@ export function checkDisplayNames(ctx: ValidationContext): void {
   const max = ctx.policy.displayNameMaxLength;
   const firstByKey = new Map<string, Customer>();
 
-  for (const c of ctx.customers) {
-    const key = nameKey(c.displayName);
-    const ref = ctx.ref("customer", c.id);
+  for (let index = 0; index < ctx.customers.length; index++) {
+    const c = ctx.customers[index]!;
+    const key = keys[index]!;
     const linked = ctx.customerLinks.get(c.id);
+    const sameName = ctx.qboNamesByKey.get(key);
+    const inQbo =
+      sameName === undefined
+        ? noNames
+        : sameName.filter((n) => !(n.entity === "Customer" && n.id === linked));
+    const first = firstByKey.get(key);
+    if (first === undefined) firstByKey.set(key, c);
+    if (inQbo.length === 0 && (first === undefined || first === c)) continue;
+
+    const ref = ctx.ref("customer", c.id);
     const parent = c.parentId === undefined ? undefined : ctx.customerById.get(c.parentId);
     const renames = (): Fix[] =>
       renameSuggestions(c, parent, isTaken, max).map((value) =>
         fix("rename", `Rename it "${value}"`, { field: "displayName", value }),
       );
-
-    const inQbo = (ctx.qboNamesByKey.get(key) ?? []).filter(
-      (n) => !(n.entity === "Customer" && n.id === linked),
-    );
-    const first = firstByKey.get(key);
-    if (first === undefined) firstByKey.set(key, c);
 
     if (inQbo.length > 0) {
       const sameKind = inQbo.filter((n) => n.entity === "Customer");

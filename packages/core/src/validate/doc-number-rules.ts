@@ -45,7 +45,7 @@ export function checkDocNumbers(ctx: ValidationContext): void {
     }
 
     const key = docNumberKey(docNumber);
-    if (charLength(docNumber) > qboLimits.docNumber) {
+    if (docNumber.length > qboLimits.docNumber && charLength(docNumber) > qboLimits.docNumber) {
       const shortened = shortenDocNumber(docNumber, isTaken);
       ctx.takenDocNumbers.add(docNumberKey(shortened)); // a later long number must not get the same one
       ctx.add({
@@ -68,9 +68,9 @@ export function checkDocNumbers(ctx: ValidationContext): void {
       continue;
     }
 
-    const others = (ctx.documentsByDocKey.get(key) ?? []).filter(
-      (q) => !(q.type === qboType(d) && q.id === linked),
-    );
+    const sameNumber = ctx.documentsByDocKey.get(key);
+    const others =
+      sameNumber === undefined ? [] : sameNumber.filter((q) => !(q.type === qboType(d) && q.id === linked));
     if (others.length > 0) {
       const other = others[0]!;
       const same = isSameDocument(ctx, d, other);

@@ -5,17 +5,23 @@ import { charLength } from "./name-rules.js";
 import { qboLimits, qboRules } from "./qbo-rules.js";
 import type { ValidationContext } from "./validation-context.js";
 
+/** `field` and `label` may be thunks: most values are within limits, so their text is rarely needed. */
+type Lazy = string | (() => string);
+const text = (v: Lazy): string => (typeof v === "string" ? v : v());
+
 function checkLength(
   ctx: ValidationContext,
   ref: RecordRef,
-  field: string,
-  label: string,
+  fieldName: Lazy,
+  labelText: Lazy,
   value: string | undefined,
   max: number,
 ): void {
   if (value === undefined || value.length <= max) return;
   const length = charLength(value);
   if (length <= max) return;
+  const field = text(fieldName);
+  const label = text(labelText);
   ctx.add({
     ref,
     category: "invalid-data",
@@ -35,6 +41,23 @@ const addressLimits: [keyof Address, string, number][] = [
   ["postalCode", "postal code", qboLimits.postalCode],
   ["country", "country", qboLimits.country],
 ];
+
+function checkAddress(
+  ctx: ValidationContext,
+  ref: RecordRef,
+  which: "billingAddress" | "shippingAddress",
+  address: Address,
+): void {
+  for (const [key, label, max] of addressLimits)
+    checkLength(
+      ctx,
+      ref,
+      () => `${which}.${key}`,
+      () => `${label} of the ${which === "billingAddress" ? "billing" : "shipping"} address`,
+      address[key],
+      max,
+    );
+}
 
 /** Length limits of contact details, notes, memos, descriptions and references; email shape. */
 export function checkFieldLengths(ctx: ValidationContext): void {
@@ -57,21 +80,8 @@ export function checkFieldLengths(ctx: ValidationContext): void {
     checkLength(ctx, ref, "phone", "phone number", c.phone, qboLimits.phone);
     checkLength(ctx, ref, "mobile", "mobile number", c.mobile, qboLimits.phone);
     checkLength(ctx, ref, "notes", "notes", c.notes, qboLimits.notes);
-    for (const [which, address] of [
-      ["billingAddress", c.billingAddress],
-      ["shippingAddress", c.shippingAddress],
-    ] as const) {
-      if (address === undefined) continue;
-      for (const [key, label, max] of addressLimits)
-        checkLength(
-          ctx,
-          ref,
-          `${which}.${key}`,
-          `${label} of the ${which === "billingAddress" ? "billing" : "shipping"} address`,
-          address[key],
-          max,
-        );
-    }
+    if (c.billingAddress !== undefined) checkAddress(ctx, ref, "billingAddress", c.billingAddress);
+    if (c.shippingAddress !== undefined) checkAddress(ctx, ref, "shippingAddress", c.shippingAddress);
   }
   for (const item of ctx.items) {
     const ref = ctx.ref("item", item.id);
@@ -84,20 +94,21 @@ export function checkFieldLengths(ctx: ValidationContext): void {
       checkLength(
         ctx,
         d.ref,
-        `lines[${i}].description`,
-        `description of line ${i + 1}`,
+        () => `lines[${i}].description`,
+        () => `description of line ${i + 1}`,
         line.description,
         qboLimits.lineDescription,
       ),
     );
   }
   for (const p of ctx.payments)
-    checkLength(
-      ctx,
-      ctx.ref("payment", p.id),
-      "reference",
-      "payment reference",
-      p.reference,
-      qboLimits.paymentReference,
-    );
+    if (p.reference !== undefined && p.reference.length > qboLimits.paymentReference)
+      checkLength(
+        ctx,
+        ctx.ref("payment", p.id),
+        "reference",
+        "payment reference",
+        p.reference,
+        qboLimits.paymentReference,
+      );
 }

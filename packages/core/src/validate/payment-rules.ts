@@ -9,7 +9,9 @@ import { paymentMatchKey, type ValidationContext } from "./validation-context.js
  * up to its open balance), and the duplicate payment another integration already recorded.
  */
 export function checkPayments(ctx: ValidationContext): void {
-  const remaining = new Map<string, number>(); // open balance per invoice, as applications use it up
+  // Open balance per invoice (QBO Id or app id), as the payments before use it up.
+  const remainingQbo = new Map<string, number>();
+  const remainingApp = new Map<string, number>();
   const linkedPaymentIds = new Set(ctx.paymentLinks.values());
 
   for (const p of ctx.payments) {
@@ -45,24 +47,24 @@ export function checkPayments(ctx: ValidationContext): void {
     const payerQboId = ctx.qboCustomerIdFor(p.customerId);
 
     p.appliedTo.forEach((a, i) => {
-      const field = `appliedTo[${i}]`;
-      const invoiceRef = ctx.ref("invoice", a.invoiceId);
+      // Reference and field texts are only built when there is something to say.
+      const invoiceRef = (): string => ctx.ref("invoice", a.invoiceId);
       const qboId = ctx.invoiceLinks.get(a.invoiceId);
       const appInvoice = ctx.invoiceById.get(a.invoiceId);
       let balance: number;
       let sameCustomer: boolean;
       if (qboId !== undefined) {
-        const q = ctx.qboDocumentByTypeId.get(`Invoice:${qboId}`);
+        const q = ctx.qboInvoiceById.get(qboId);
         if (!q) {
           ctx.add({
             ref,
             category: "inactive-or-missing",
             severity: "blocks",
-            field: `${field}.invoiceId`,
-            message: `It is applied to ${invoiceRef}, whose QuickBooks invoice (TxnId ${qboId}) no longer exists.`,
+            field: `appliedTo[${i}].invoiceId`,
+            message: `It is applied to ${invoiceRef()}, whose QuickBooks invoice (TxnId ${qboId}) no longer exists.`,
             rule: qboRules.paymentApplication,
             fixes: [
-              fix("reduce-application", `Remove the application to ${invoiceRef}`, {
+              fix("reduce-application", `Remove the application to ${invoiceRef()}`, {
                 invoiceId: a.invoiceId,
                 max: 0,
               }),
@@ -80,22 +82,22 @@ export function checkPayments(ctx: ValidationContext): void {
           ref,
           category: "inactive-or-missing",
           severity: "warns",
-          field: `${field}.invoiceId`,
-          message: `It is applied to ${invoiceRef}, which is not in QuickBooks yet; it will be sent after that invoice.`,
+          field: `appliedTo[${i}].invoiceId`,
+          message: `It is applied to ${invoiceRef()}, which is not in QuickBooks yet; it will be sent after that invoice.`,
           rule: qboRules.paymentApplication,
-          fixes: [fix("sync-first", `Send ${invoiceRef} first`, { ref: invoiceRef })],
+          fixes: [fix("sync-first", `Send ${invoiceRef()} first`, { ref: invoiceRef() })],
         });
       } else {
         ctx.add({
           ref,
           category: "inactive-or-missing",
           severity: "blocks",
-          field: `${field}.invoiceId`,
-          message: `It is applied to ${invoiceRef}, which the app has not sent and which is not in QuickBooks.`,
+          field: `appliedTo[${i}].invoiceId`,
+          message: `It is applied to ${invoiceRef()}, which the app has not sent and which is not in QuickBooks.`,
           rule: qboRules.paymentApplication,
           fixes: [
-            fix("sync-first", `Send ${invoiceRef} from the app first`, { ref: invoiceRef }),
-            fix("reduce-application", `Remove the application to ${invoiceRef}`, {
+            fix("sync-first", `Send ${invoiceRef()} from the app first`, { ref: invoiceRef() }),
+            fix("reduce-application", `Remove the application to ${invoiceRef()}`, {
               invoiceId: a.invoiceId,
               max: 0,
             }),
@@ -108,11 +110,11 @@ export function checkPayments(ctx: ValidationContext): void {
           ref,
           category: "invalid-data",
           severity: "blocks",
-          field: `${field}.invoiceId`,
-          message: `It is applied to ${invoiceRef}, which belongs to a different customer.`,
+          field: `appliedTo[${i}].invoiceId`,
+          message: `It is applied to ${invoiceRef()}, which belongs to a different customer.`,
           rule: qboRules.paymentApplication,
           fixes: [
-            fix("reduce-application", `Remove the application to ${invoiceRef}`, {
+            fix("reduce-application", `Remove the application to ${invoiceRef()}`, {
               invoiceId: a.invoiceId,
               max: 0,
             }),
@@ -121,18 +123,19 @@ export function checkPayments(ctx: ValidationContext): void {
         return;
       }
       if (linked !== undefined) return; // already in QBO: its application is part of the balance QBO shows
-      const key = qboId !== undefined ? `qbo:${qboId}` : `app:${a.invoiceId}`;
+      const remaining = qboId !== undefined ? remainingQbo : remainingApp;
+      const key = qboId ?? a.invoiceId;
       const open = remaining.get(key) ?? balance;
       if (a.amount > open) {
         ctx.add({
           ref,
           category: "invalid-data",
           severity: "blocks",
-          field: `${field}.amount`,
-          message: `It applies ${formatMoney(a.amount)} to ${invoiceRef}, but only ${formatMoney(Math.max(open, 0))} of that invoice is still open.`,
+          field: `appliedTo[${i}].amount`,
+          message: `It applies ${formatMoney(a.amount)} to ${invoiceRef()}, but only ${formatMoney(Math.max(open, 0))} of that invoice is still open.`,
           rule: qboRules.paymentApplication,
           fixes: [
-            fix("reduce-application", `Apply ${formatMoney(Math.max(open, 0))} to ${invoiceRef}`, {
+            fix("reduce-application", `Apply ${formatMoney(Math.max(open, 0))} to ${invoiceRef()}`, {
               invoiceId: a.invoiceId,
               max: Math.max(open, 0),
             }),

@@ -4,11 +4,19 @@ import { nameKey } from "./name-key.js";
 import { qboRules } from "./qbo-rules.js";
 import type { ValidationContext } from "./validation-context.js";
 
-function checkCustomerRef(ctx: ValidationContext, ref: RecordRef, customerId: string, what: string): void {
-  const customerRef = ctx.ref("customer", customerId);
+function checkCustomerRef(
+  ctx: ValidationContext,
+  refOf: RecordRef | (() => RecordRef),
+  customerId: string,
+  what: string,
+): void {
   const linked = ctx.customerLinks.get(customerId);
+  if (linked === undefined && ctx.customerById.has(customerId)) return; // sent first, in dependency order
+  const q = linked === undefined ? undefined : ctx.qboCustomerById.get(linked);
+  if (q !== undefined && ctx.isActive("Customer", q)) return;
+  const customerRef = ctx.ref("customer", customerId);
+  const ref = typeof refOf === "string" ? refOf : refOf();
   if (linked === undefined) {
-    if (ctx.customerById.has(customerId)) return; // sent first, in dependency order
     ctx.add({
       ref,
       category: "inactive-or-missing",
@@ -20,7 +28,6 @@ function checkCustomerRef(ctx: ValidationContext, ref: RecordRef, customerId: st
     });
     return;
   }
-  const q = ctx.qboCustomerById.get(linked);
   if (!q) {
     ctx.add({
       ref,
@@ -31,7 +38,7 @@ function checkCustomerRef(ctx: ValidationContext, ref: RecordRef, customerId: st
       rule: qboRules.missingReference,
       fixes: [fix("link", `Link ${customerRef} to its QuickBooks customer again`, { ref: customerRef })],
     });
-  } else if (!ctx.isActive("Customer", q)) {
+  } else {
     ctx.add({
       ref,
       category: "inactive-or-missing",
@@ -59,43 +66,44 @@ export function checkReferences(ctx: ValidationContext): void {
   for (const d of ctx.documents) {
     const what = d.kind === "invoice" ? "invoice" : "credit memo";
     checkCustomerRef(ctx, d.ref, d.record.customerId, what);
-    const seenItems = new Set<string>();
+    let seenItems: Set<string> | undefined; // only documents with repeated items need it
     d.record.lines.forEach((line, i) => {
-      const field = `lines[${i}]`;
       if (line.itemId === undefined) {
         ctx.add({
           ref: d.ref,
           category: "mapping",
           severity: "blocks",
-          field: `${field}.itemId`,
+          field: `lines[${i}].itemId`,
           message: `Line ${i + 1} has no product or service; QuickBooks needs one on every line.`,
           rule: qboRules.itemMapping,
           fixes: [fix("map-item", `Choose the item for line ${i + 1}`, { line: i })],
         });
-      } else if (!seenItems.has(line.itemId)) {
+      } else if (!(seenItems ??= new Set()).has(line.itemId)) {
         seenItems.add(line.itemId);
         const itemRef = ctx.ref("item", line.itemId);
         const linked = ctx.itemLinks.get(line.itemId);
-        if (linked !== undefined) {
-          const q = ctx.qboItemById.get(linked);
+        const q = linked === undefined ? undefined : ctx.qboItemById.get(linked);
+        if (q !== undefined && ctx.isActive("Item", q)) {
+          // linked and active: nothing to say
+        } else if (linked !== undefined) {
           if (!q)
             ctx.add({
               ref: d.ref,
               category: "inactive-or-missing",
               severity: "blocks",
-              field: `${field}.itemId`,
+              field: `lines[${i}].itemId`,
               message: `Line ${i + 1} uses ${itemRef}, whose QuickBooks item (Id ${linked}) no longer exists.`,
               rule: qboRules.missingReference,
               fixes: [
                 fix("map-item", `Link ${itemRef} to its QuickBooks item again`, { itemId: line.itemId }),
               ],
             });
-          else if (!ctx.isActive("Item", q))
+          else
             ctx.add({
               ref: d.ref,
               category: "inactive-or-missing",
               severity: "blocks",
-              field: `${field}.itemId`,
+              field: `lines[${i}].itemId`,
               message: `Line ${i + 1} uses the item "${q.name}", which is inactive in QuickBooks.`,
               rule: qboRules.inactiveReference,
               fixes: [
@@ -113,7 +121,7 @@ export function checkReferences(ctx: ValidationContext): void {
             ref: d.ref,
             category: "mapping",
             severity: "blocks",
-            field: `${field}.itemId`,
+            field: `lines[${i}].itemId`,
             message: `Line ${i + 1} uses item ${itemRef}, which the app has not sent and which is not mapped to a QuickBooks item.`,
             rule: qboRules.itemMapping,
             fixes: [
@@ -124,27 +132,34 @@ export function checkReferences(ctx: ValidationContext): void {
         }
       }
       if (line.taxCode !== undefined) {
-        const t = ctx.taxCodesByKey.get(nameKey(line.taxCode)) ?? ctx.taxCodesByKey.get(`id:${line.taxCode}`);
+        const t =
+          ctx.taxCodesByKey.get(line.taxCode) ??
+          ctx.taxCodesByKey.get(nameKey(line.taxCode)) ??
+          ctx.taxCodesByKey.get(`id:${line.taxCode}`);
         if (!t || !t.active) {
           const choices = ctx.snapshot.taxCodes.filter((c) => c.active).slice(0, 4);
           ctx.add({
             ref: d.ref,
             category: t ? "inactive-or-missing" : "mapping",
             severity: "blocks",
-            field: `${field}.taxCode`,
+            field: `lines[${i}].taxCode`,
             message: t
               ? `Line ${i + 1} uses the tax code "${t.name}", which is inactive in QuickBooks.`
               : `Line ${i + 1} uses the tax code "${line.taxCode}", which QuickBooks does not have.`,
             rule: qboRules.taxCode,
             fixes: choices.map((c) =>
-              fix("map-tax-code", `Use tax code "${c.name}"`, { field: `${field}.taxCode`, value: c.name }),
+              fix("map-tax-code", `Use tax code "${c.name}"`, {
+                field: `lines[${i}].taxCode`,
+                value: c.name,
+              }),
             ),
           });
         }
       }
     });
   }
-  for (const p of ctx.payments) checkCustomerRef(ctx, ctx.ref("payment", p.id), p.customerId, "payment");
+  for (const p of ctx.payments)
+    checkCustomerRef(ctx, () => ctx.ref("payment", p.id), p.customerId, "payment");
   checkReceivablesAccount(ctx);
 }
 

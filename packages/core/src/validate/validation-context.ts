@@ -75,13 +75,12 @@ export class ValidationContext {
   readonly accountsByNameKey: Map<string, QboAccountSnapshot[]>;
   readonly taxCodesByKey: Map<string, QboTaxCodeSnapshot>;
   readonly documentsByDocKey: Map<string, QboDocumentSnapshot[]>;
-  readonly qboDocumentByTypeId: Map<string, QboDocumentSnapshot>;
+  readonly qboInvoiceById: Map<string, QboDocumentSnapshot>;
   readonly paymentsByMatchKey: Map<string, QboPaymentSnapshot[]>;
   readonly reactivated: Set<string>;
-  /** Every DocNumber in use, in QBO or in the app (keys), so suggested numbers stay unique. */
-  readonly takenDocNumbers: Set<string>;
+  private taken: Set<string> | undefined;
 
-  private readonly totals = new WeakMap<object, number>();
+  private readonly totals = new Map<object, number>();
 
   constructor(
     records: RecordSet,
@@ -130,20 +129,32 @@ export class ValidationContext {
     this.accountsByNameKey = group(snapshot.accounts, (a) => nameKey(a.name));
     this.taxCodesByKey = new Map();
     for (const t of snapshot.taxCodes) {
+      this.taxCodesByKey.set(t.name, t); // exact name first: no normalising on the common path
       this.taxCodesByKey.set(nameKey(t.name), t);
       this.taxCodesByKey.set(`id:${t.id}`, t);
     }
     this.documentsByDocKey = group(snapshot.documents, (d) =>
       d.docNumber === undefined ? undefined : docNumberKey(d.docNumber),
     );
-    this.qboDocumentByTypeId = new Map(snapshot.documents.map((d) => [`${d.type}:${d.id}`, d]));
+    this.qboInvoiceById = new Map();
+    for (const d of snapshot.documents) if (d.type === "Invoice") this.qboInvoiceById.set(d.id, d);
     this.paymentsByMatchKey = group(snapshot.payments, (p) =>
       paymentMatchKey(p.customerId, p.total, p.txnDate),
     );
     this.reactivated = new Set((records.reactivations ?? []).map((r) => `${r.entity}:${r.qboId}`));
-    this.takenDocNumbers = new Set(this.documentsByDocKey.keys());
-    for (const d of this.documents)
-      if (d.record.docNumber !== undefined) this.takenDocNumbers.add(docNumberKey(d.record.docNumber));
+  }
+
+  /**
+   * Every DocNumber in use, in QBO or in the app (as keys), so suggested numbers stay unique. Built on
+   * first use: only shortening and renumbering need it.
+   */
+  get takenDocNumbers(): Set<string> {
+    if (this.taken === undefined) {
+      this.taken = new Set(this.documentsByDocKey.keys());
+      for (const d of this.documents)
+        if (d.record.docNumber !== undefined) this.taken.add(docNumberKey(d.record.docNumber));
+    }
+    return this.taken;
   }
 
   add(finding: Finding): void {
