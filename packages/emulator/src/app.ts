@@ -11,7 +11,8 @@ import type { EmulatorEnv, EmulatorState } from "./state.js";
 
 /** The Hono app: QBO's v3 API, its OAuth endpoints and the emulator's own admin routes. */
 export function buildApp(state: EmulatorState): Hono<EmulatorEnv> {
-  const app = new Hono<EmulatorEnv>();
+  // Not strict: /_emulator and /_emulator/ are the same page.
+  const app = new Hono<EmulatorEnv>({ strict: false });
   // Intuit's OAuth endpoints, on the paths of their real hosts.
   app.get("/connect/oauth2", authorize(state));
   app.post("/oauth2/v1/tokens/bearer", token(state));

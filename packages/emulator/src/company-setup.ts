@@ -46,6 +46,10 @@ export const STARTER_ACCOUNTS: readonly QboObject[] = [
 
 /** QBO's built-in records, created quietly (no change events). Called again after a reset. */
 export function populateCompany(realm: Realm): void {
+  realm.quietly(() => populate(realm));
+}
+
+function populate(realm: Realm): void {
   const now = realm.timestamp();
   const put = (entity: EntityName, id: string, record: QboObject): void => {
     realm.allocateId(entity, id);

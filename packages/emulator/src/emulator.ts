@@ -8,9 +8,11 @@ import { DROP_HEADER } from "./handlers/v3-middleware.js";
 import { TokenStore, type TokenPair } from "./oauth/token-store.js";
 import type { ChangeEvent, Realm } from "./realm.js";
 import { realmHandle, type RealmHandle } from "./realm-handle.js";
-import { applySeed, type EmulatorSeed } from "./seed.js";
+import { applySeed, type EmulatorSeed, type RealmSeed } from "./seed.js";
 import type { EmulatorEnv, EmulatorState, LatencyRange } from "./state.js";
 import { QBO_LIMITS, type Limits } from "./throttle.js";
+import { adminRoutes } from "./admin/routes.js";
+import { WebhookDispatcher, type WebhookConfig, type WebhookDelivery } from "./webhooks/dispatcher.js";
 
 /**
  * The documented default OAuth app: any client can use it with any loopback redirect URI.
@@ -36,6 +38,8 @@ export interface EmulatorOptions {
   now?: () => Date;
   /** Randomness for latency and probabilistic faults (default Math.random). */
   random?: () => number;
+  /** Deliver signed webhook notifications of every change here (also settable through the admin API). */
+  webhooks?: WebhookConfig;
 }
 
 export interface EmulatorServer {
@@ -59,6 +63,14 @@ export interface Emulator {
   createRealm(options?: { realmId?: string; companyName?: string }): RealmHandle;
   /** Subscribes to every change in every realm (webhooks use it). */
   onChange(listener: (event: ChangeEvent) => void): () => void;
+  readonly webhooks: {
+    configure(config: WebhookConfig | null): void;
+    readonly deliveries: readonly WebhookDelivery[];
+    /** Resolves once every notification queued so far was delivered or given up on. */
+    idle(): Promise<void>;
+  };
+  /** Clears every realm back to a fresh company (tokens stay valid). */
+  reset(): void;
   readonly state: EmulatorState;
 }
 
@@ -96,8 +108,11 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     return realm;
   };
 
-  createRealm({ realmId: DEFAULT_REALM_ID, companyName: "Ledgerlink Demo Company" });
-  for (const seed of options.seed?.realms ?? []) {
+  const dispatcher = new WebhookDispatcher(clock, state.realms);
+  if (options.webhooks) dispatcher.configure(options.webhooks);
+  listeners.add((event) => dispatcher.enqueue(event));
+
+  const seedRealm = (seed: RealmSeed): void => {
     const id = seed.realmId ?? DEFAULT_REALM_ID;
     const realm =
       state.realms.get(id) ??
@@ -106,7 +121,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         ...(seed.companyName !== undefined ? { companyName: seed.companyName } : {}),
       });
     applySeed(realm, seed);
-  }
+  };
+  createRealm({ realmId: DEFAULT_REALM_ID, companyName: "Ledgerlink Demo Company" });
+  for (const seed of options.seed?.realms ?? []) seedRealm(seed);
 
   const app = buildApp(state);
   const ops = {
@@ -121,6 +138,25 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     if (!realm) throw new Error(`no company with realmId ${realmId}`);
     return realm;
   };
+
+  const resetAll = (): void => {
+    for (const realm of state.realms.values()) ops.reset(realm);
+  };
+  app.route(
+    "/_emulator",
+    adminRoutes({
+      realmIds: () => [...state.realms.keys()],
+      realm: (realmId) => realmHandle(getRealm(realmId), ops),
+      companyName: (realmId) => getRealm(realmId).settings.companyName,
+      createRealm: (opts) => realmHandle(createRealm(opts), ops),
+      issueTokens: (realmId) => state.tokens.issue(realmId, DEFAULT_APP.clientId, getRealm(realmId).nowMs()),
+      seed: seedRealm,
+      resetAll,
+      configureWebhooks: (config) => dispatcher.configure(config ?? undefined),
+      webhookConfig: () => dispatcher.configuration,
+      webhookDeliveries: () => dispatcher.deliveries,
+    }),
+  );
 
   const fetch = async (req: Request): Promise<Response> => {
     const res = await app.fetch(req);
@@ -148,6 +184,14 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       return () => listeners.delete(listener);
     },
     listen: (opts = {}) => listen(app, opts),
+    webhooks: {
+      configure: (config) => dispatcher.configure(config ?? undefined),
+      get deliveries() {
+        return dispatcher.deliveries;
+      },
+      idle: () => dispatcher.idle(),
+    },
+    reset: resetAll,
   };
 }
 

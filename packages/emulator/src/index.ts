@@ -17,3 +17,5 @@ export { loadSeedFile, checkSeed, type EmulatorSeed, type RealmSeed } from "./se
 export { QboFault, type FaultError } from "./fault.js";
 export { parseQuery, type ParsedQuery } from "./query/parser.js";
 export type { TokenPair } from "./oauth/token-store.js";
+export type { WebhookConfig, WebhookDelivery } from "./webhooks/dispatcher.js";
+export { signWebhookPayload, verifyWebhookSignature } from "./webhooks/signature.js";

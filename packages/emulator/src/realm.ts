@@ -139,7 +139,21 @@ export class Realm {
     this.idempotency.set(key, response);
   }
 
+  /** Runs `fn` without change events: a company's built-in and seeded records are not news. */
+  quietly<T>(fn: () => T): T {
+    const was = this.quiet;
+    this.quiet = true;
+    try {
+      return fn();
+    } finally {
+      this.quiet = was;
+    }
+  }
+
+  private quiet = false;
+
   emitChange(entity: EntityName, id: string, operation: ChangeEvent["operation"]): void {
+    if (this.quiet) return;
     this.onChange({ realmId: this.id, entity, id, operation, timeMs: this.nowMs() });
   }
 }

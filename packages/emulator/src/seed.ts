@@ -54,6 +54,10 @@ export function checkSeed(value: unknown, source = "seed"): EmulatorSeed {
 
 /** Creates a seed's records in a realm; a record QBO would refuse fails the seed, naming it. */
 export function applySeed(realm: Realm, seed: RealmSeed): void {
+  realm.quietly(() => apply(realm, seed));
+}
+
+function apply(realm: Realm, seed: RealmSeed): void {
   if (seed.preferences) {
     const prefs = realm.table("Preferences").get("1");
     if (prefs)
