@@ -9,8 +9,12 @@ describe("findDuplicates", () => {
     const { clusters } = findDuplicates(g.records);
     let tp = 0;
     let fp = 0;
-    for (const c of clusters)
-      for (const p of c.pairs) g.entityOf.get(p.a) === g.entityOf.get(p.b) ? tp++ : fp++;
+    for (const c of clusters) {
+      for (const p of c.pairs) {
+        if (g.entityOf.get(p.a) === g.entityOf.get(p.b)) tp++;
+        else fp++;
+      }
+    }
     const sizes = new Map<string, number>();
     for (const e of g.entityOf.values()) sizes.set(e, (sizes.get(e) ?? 0) + 1);
     let truePairs = 0;
