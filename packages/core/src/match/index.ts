@@ -15,3 +15,4 @@ export * from "./match-customers.js";
 export * from "./seeded-random.js";
 export * from "./synthetic-customers.js";
 export * from "./find-duplicates.js";
+export * from "./merge-customers.js";
