@@ -46,12 +46,12 @@ export function lineAmount(line: Pick<SalesLine, "qty" | "unitPrice">): MinorUni
     const product = q.digits * parsed.digits;
     const places = q.places + parsed.places; // decimal places of the product
     if (Number.isSafeInteger(product) && places < powersOfTen.length + 2) {
-      if (places <= 2) return product * powersOfTen[2 - places]!;
+      if (places <= 2) return product * powersOfTen[2 - places]! + 0; // + 0: no negative zero
       const divisor = powersOfTen[places - 2]!;
       const whole = Math.trunc(product / divisor);
       const rest = Math.abs(product - whole * divisor); // exact: all terms are safe integers
       const roundAway = rest * 2 >= divisor ? 1 : 0;
-      return product < 0 ? whole - roundAway : whole + roundAway;
+      return (product < 0 ? whole - roundAway : whole + roundAway) + 0;
     }
   }
   return new Decimal(line.qty)
