@@ -104,6 +104,33 @@ describe.each(testDatabases())("POST /api/v1/companies/:id/customers on $dialect
     expect((await store.company("acme").listCustomers()).map((c) => c.id)).toEqual(["1", "3"]);
   });
 
+  it("takes every record kind on its collection, with per-record errors, and deletes", async () => {
+    const items = await app.request("/api/v1/companies/acme/items", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        items: [
+          { id: "I1", name: "Drain cleaning", type: "Service", unitPrice: "95.00" },
+          { id: "I2", name: "Widget", type: "Gizmo" },
+        ],
+      }),
+    });
+    expect(items.status).toBe(200);
+    const body = (await items.json()) as { accepted: unknown[]; rejected: { ref: string; field: string }[] };
+    expect(body.accepted).toHaveLength(1);
+    expect(body.rejected).toEqual([expect.objectContaining({ ref: "ITEM:I2", field: "type" })]);
+    const del = await app.request("/api/v1/companies/acme/items/delete", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ids: ["I1"] }),
+    });
+    expect(await del.json()).toEqual({ results: [{ id: "I1", deleted: true }] });
+    expect(await store.company("acme").listRecords("item")).toEqual([]);
+    const unknown = await app.request("/api/v1/companies/acme/widgets", { method: "POST", body: "[]" });
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe("unknown_collection");
+  });
+
   it("answers 400 for a body that is not JSON or not a list, 404 for an unknown company", async () => {
     const notJson = await post("{nope");
     expect(notJson.status).toBe(400);

@@ -5,7 +5,7 @@ import type { AppDeps } from "./app-deps.js";
 import { getHealth } from "./handlers/get-health.js";
 import { getHomePage } from "./handlers/get-home-page.js";
 import { getStatus } from "./handlers/get-status.js";
-import { postCustomers } from "./handlers/post-customers.js";
+import { postRecords, postRecordsDelete } from "./handlers/post-records.js";
 import { getConnection } from "./handlers/get-connection.js";
 import { putConnection } from "./handlers/put-connection.js";
 import { postConnectionConnect } from "./handlers/post-connection-connect.js";
@@ -40,12 +40,14 @@ export function createApp(deps: AppDeps): Hono {
   );
   app.get("/api/health", getHealth());
   app.get("/api/status", getStatus(deps));
-  app.post("/api/v1/companies/:companyId/customers", postCustomers(deps));
+  app.post("/api/v1/companies/:companyId/:collection/delete", postRecordsDelete(deps));
   app.get("/api/v1/companies/:companyId/connection", getConnection(deps));
   app.put("/api/v1/companies/:companyId/connection", putConnection(deps));
   app.post("/api/v1/companies/:companyId/connection/connect", postConnectionConnect(deps));
   app.post("/api/v1/companies/:companyId/connection/disconnect", postConnectionDisconnect(deps));
   app.get("/api/v1/connection/callback", getConnectionCallback(deps));
+  // Last among the company routes: `:collection` would otherwise shadow `connection`.
+  app.post("/api/v1/companies/:companyId/:collection", postRecords(deps));
   app.get("/", getHomePage(deps));
   return app;
 }

@@ -2,7 +2,7 @@ import { parseRecords, type RejectedRecord } from "@ledgerlink/core";
 import type { CompanyStore } from "@ledgerlink/store";
 import { parse } from "csv-parse";
 import { Transform, type Readable } from "node:stream";
-import { ingestCustomers } from "./ingest-customers.js";
+import { ingestCustomers } from "./ingest-records.js";
 
 /** Which CSV column feeds which field: `{ displayName: "Name", "billingAddress.city": "City" }`. */
 export type ColumnMapping = Record<string, string>;

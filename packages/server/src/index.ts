@@ -5,7 +5,7 @@ export * from "./status.js";
 export * from "./app.js";
 export * from "./ledgerlink.js";
 export * from "./start-server.js";
-export * from "./ingest-customers.js";
+export * from "./ingest-records.js";
 export * from "./csv-import.js";
 export * from "./connection-service.js";
 export * from "./company-param.js";

@@ -8,7 +8,7 @@ import {
 } from "@ledgerlink/core";
 import { createQboClient } from "@ledgerlink/qbo";
 import { openStore, type Store } from "@ledgerlink/store";
-import { ingestCustomers, type IngestResult } from "./ingest-customers.js";
+import { ingestCustomers, type IngestResult } from "./ingest-records.js";
 
 export interface LedgerlinkConfig {
   /** `sqlite:./data/ledgerlink.db` (default) or `postgres://…`. */

@@ -1,7 +1,41 @@
-import type { Customer, Link, RecordRef, SyncErrorRecord, SyncRun, SyncStore } from "@ledgerlink/core";
+import type {
+  Customer,
+  IncomingKind,
+  IncomingRecordOf,
+  Link,
+  RecordRef,
+  SyncErrorRecord,
+  SyncRun,
+  SyncStore,
+} from "@ledgerlink/core";
 import type { Insertable, Kysely } from "kysely";
 import { newId } from "./ids.js";
-import type { CustomersTable, Database } from "./schema.js";
+import type { Database, RecordsTable } from "./schema.js";
+
+export type RecordKindName = IncomingKind;
+
+/** The indexed columns of a record: what searches and joins use without parsing the JSON. */
+function columnsOf<K extends RecordKindName>(
+  kind: K,
+  record: IncomingRecordOf[K],
+): { parent_id: string | null; name: string | null; active: number } {
+  const r = record as Partial<Record<string, unknown>>;
+  const str = (v: unknown) => (typeof v === "string" ? v : null);
+  switch (kind) {
+    case "customer":
+      return {
+        parent_id: str(r["parentId"]),
+        name: str(r["displayName"]),
+        active: r["active"] === false ? 0 : 1,
+      };
+    case "item":
+      return { parent_id: null, name: str(r["name"]), active: r["active"] === false ? 0 : 1 };
+    case "payment":
+      return { parent_id: str(r["customerId"]), name: str(r["reference"]), active: 1 };
+    default:
+      return { parent_id: str(r["customerId"]), name: str(r["docNumber"]), active: 1 };
+  }
+}
 
 export const toBool = (v: number | boolean): boolean => v === true || v === 1;
 
@@ -42,56 +76,56 @@ export class CompanyStore implements SyncStore {
   /**
    * Idempotent upsert by the app's id; one transaction, so a batch is stored whole or not at all. Reads
    * the existing rows in chunks and inserts new ones many to a statement: round trips, not rows, are
-   * what costs on PostgreSQL.
+   * what costs on PostgreSQL. A record sent again after a delete is live again.
    */
-  async upsertCustomers(customers: readonly Customer[], at: string): Promise<UpsertResult[]> {
+  async upsertRecords<K extends RecordKindName>(
+    kind: K,
+    records: readonly IncomingRecordOf[K][],
+    at: string,
+  ): Promise<UpsertResult[]> {
     const chunk = 500;
     return this.db.transaction().execute(async (trx) => {
-      const existing = new Map<string, string>();
-      for (let i = 0; i < customers.length; i += chunk) {
-        const ids = customers.slice(i, i + chunk).map((c) => c.id);
+      const existing = new Map<string, { data: string; deleted: boolean }>();
+      for (let i = 0; i < records.length; i += chunk) {
+        const ids = records.slice(i, i + chunk).map((c) => c.id);
         const rows = await trx
-          .selectFrom("customers")
-          .select(["id", "data"])
+          .selectFrom("records")
+          .select(["id", "data", "deleted_at"])
           .where("company_id", "=", this.companyId)
+          .where("kind", "=", kind)
           .where("id", "in", ids)
           .execute();
-        for (const r of rows) existing.set(r.id, r.data);
+        for (const r of rows) existing.set(r.id, { data: r.data, deleted: r.deleted_at !== null });
       }
       const results: UpsertResult[] = [];
-      const inserts: Insertable<CustomersTable>[] = [];
-      for (const c of customers) {
-        const data = JSON.stringify(c);
-        const before = existing.get(c.id);
-        if (before === data) {
-          results.push({ id: c.id, status: "unchanged" });
+      const inserts: Insertable<RecordsTable>[] = [];
+      for (const record of records) {
+        const data = JSON.stringify(record);
+        const before = existing.get(record.id);
+        if (before?.data === data && !before.deleted) {
+          results.push({ id: record.id, status: "unchanged" });
           continue;
         }
-        const row = {
-          parent_id: c.parentId ?? null,
-          display_name: c.displayName,
-          data,
-          active: c.active ? 1 : 0,
-          updated_at: at,
-        };
+        const row = { ...columnsOf(kind, record), data, updated_at: at, deleted_at: null };
         if (before === undefined) {
-          inserts.push({ company_id: this.companyId, id: c.id, ...row });
-          results.push({ id: c.id, status: "created" });
+          inserts.push({ company_id: this.companyId, kind, id: record.id, ...row });
+          results.push({ id: record.id, status: "created" });
         } else {
           await trx
-            .updateTable("customers")
+            .updateTable("records")
             .set(row)
             .where("company_id", "=", this.companyId)
-            .where("id", "=", c.id)
+            .where("kind", "=", kind)
+            .where("id", "=", record.id)
             .execute();
-          results.push({ id: c.id, status: "updated" });
+          results.push({ id: record.id, status: "updated" });
         }
-        existing.set(c.id, data);
+        existing.set(record.id, { data, deleted: false });
       }
-      // 7 columns × 100 rows stays well under SQLite's and PostgreSQL's bound-parameter limits.
+      // 9 columns × 100 rows stays well under SQLite's and PostgreSQL's bound-parameter limits.
       for (let i = 0; i < inserts.length; i += 100) {
         await trx
-          .insertInto("customers")
+          .insertInto("records")
           .values(inserts.slice(i, i + 100))
           .execute();
       }
@@ -99,14 +133,48 @@ export class CompanyStore implements SyncStore {
     });
   }
 
-  async listCustomers(): Promise<Customer[]> {
+  /** Marks records deleted by the app (kept, so the sync can inactivate or delete them in QBO). */
+  async deleteRecords(
+    kind: RecordKindName,
+    ids: readonly string[],
+    at: string,
+  ): Promise<{ id: string; deleted: boolean }[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const out: { id: string; deleted: boolean }[] = [];
+      for (const id of ids) {
+        const r = await trx
+          .updateTable("records")
+          .set({ deleted_at: at, updated_at: at })
+          .where("company_id", "=", this.companyId)
+          .where("kind", "=", kind)
+          .where("id", "=", id)
+          .where("deleted_at", "is", null)
+          .executeTakeFirst();
+        out.push({ id, deleted: Number(r.numUpdatedRows) === 1 });
+      }
+      return out;
+    });
+  }
+
+  /** The live (not deleted) records of a kind, in id order. */
+  async listRecords<K extends RecordKindName>(kind: K): Promise<IncomingRecordOf[K][]> {
     const rows = await this.db
-      .selectFrom("customers")
+      .selectFrom("records")
       .select("data")
       .where("company_id", "=", this.companyId)
+      .where("kind", "=", kind)
+      .where("deleted_at", "is", null)
       .orderBy("id")
       .execute();
-    return rows.map((r) => JSON.parse(r.data) as Customer);
+    return rows.map((r) => JSON.parse(r.data) as IncomingRecordOf[K]);
+  }
+
+  upsertCustomers(customers: readonly Customer[], at: string): Promise<UpsertResult[]> {
+    return this.upsertRecords("customer", customers, at);
+  }
+
+  listCustomers(): Promise<Customer[]> {
+    return this.listRecords("customer");
   }
 
   async listCustomerLinks(): Promise<Map<string, Link>> {
@@ -314,9 +382,11 @@ export class CompanyStore implements SyncStore {
     const [customers, linkedCustomers, openErrors] = await Promise.all([
       count(
         this.db
-          .selectFrom("customers")
+          .selectFrom("records")
           .select((eb) => eb.fn.countAll().as("n"))
           .where("company_id", "=", this.companyId)
+          .where("kind", "=", "customer")
+          .where("deleted_at", "is", null)
           .executeTakeFirst(),
       ),
       count(

@@ -9,15 +9,21 @@ export interface CompaniesTable {
   created_at: string;
 }
 
-export interface CustomersTable {
+/** Every record the app sent, of every kind; the record itself is the JSON in `data`. */
+export interface RecordsTable {
   company_id: string;
+  /** "customer", "item", "invoice", "creditMemo", "payment". */
+  kind: string;
   id: string;
+  /** A customer's parent, or the customer of an invoice, credit memo or payment. */
   parent_id: string | null;
-  display_name: string;
-  /** The whole record as the app sent it (JSON). */
+  /** What people search by: display name, item name, document number, payment reference. */
+  name: string | null;
   data: string;
   active: number | boolean;
   updated_at: string;
+  /** Set when the app deleted the record; the sync then inactivates or deletes it in QBO. */
+  deleted_at: string | null;
 }
 
 export interface LinksTable {
@@ -99,7 +105,7 @@ export interface LocksTable {
 
 export interface Database {
   companies: CompaniesTable;
-  customers: CustomersTable;
+  records: RecordsTable;
   links: LinksTable;
   sync_runs: SyncRunsTable;
   sync_errors: SyncErrorsTable;

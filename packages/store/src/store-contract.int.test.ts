@@ -104,4 +104,34 @@ describe.each(testDatabases())("store contract on $dialect", (database) => {
       expect.objectContaining({ action: "qbo.customer.created", detail: { qboId: "58" } }),
     ]);
   });
+
+  it("stores every kind of record through one upsert path, and soft-deletes", async () => {
+    const s = (await open()).company("acme");
+    await s.upsertRecords(
+      "item",
+      [{ id: "I1", name: "Drain cleaning", type: "Service", unitPrice: "95.00", active: true }],
+      "t1",
+    );
+    const invoice = {
+      id: "77",
+      docNumber: "INV-77",
+      customerId: "1",
+      txnDate: "2026-11-01" as const,
+      lines: [{ itemId: "I1", qty: "2", unitPrice: "95.00", amount: 19000 }],
+    };
+    const first = await s.upsertRecords("invoice", [invoice as never], "t1");
+    expect(first).toEqual([{ id: "77", status: "created" }]);
+    expect(await s.listRecords("invoice")).toEqual([invoice]);
+    expect((await s.listRecords("item")).map((i) => i.name)).toEqual(["Drain cleaning"]);
+    expect(await s.deleteRecords("invoice", ["77", "404"], "t2")).toEqual([
+      { id: "77", deleted: true },
+      { id: "404", deleted: false },
+    ]);
+    expect(await s.listRecords("invoice")).toEqual([]);
+    // Sent again, it is live again.
+    expect(await s.upsertRecords("invoice", [invoice as never], "t3")).toEqual([
+      { id: "77", status: "updated" },
+    ]);
+    expect(await s.listRecords("invoice")).toHaveLength(1);
+  });
 });
