@@ -1,7 +1,13 @@
+import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// node-quickbooks, unmodified: only its documented endpoint statics are pointed at the emulator.
-import QuickBooks from "node-quickbooks";
+import type QuickBooksModule from "node-quickbooks";
 import { createEmulator, type EmulatorServer } from "@ledgerlink/emulator";
+
+// node-quickbooks, unmodified: only its documented endpoint statics are pointed at the emulator.
+// It is CommonJS whose typings say `export default`; require() gives exactly what its users get.
+type QuickBooksClass = typeof QuickBooksModule.default;
+type QuickBooks = InstanceType<QuickBooksClass>;
+const QuickBooks = createRequire(import.meta.url)("node-quickbooks") as QuickBooksClass;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- wire JSON from a JS client, asserted field by field
 type Json = any;
@@ -39,7 +45,7 @@ function client(accessToken: string, refreshToken?: string): QuickBooks {
     realmId,
     true,
     false,
-    75,
+    "75",
     "2.0",
     refreshToken,
   );
@@ -91,7 +97,9 @@ describe("node-quickbooks against the emulator", () => {
     expect(count.data.QueryResponse.totalCount).toBeGreaterThanOrEqual(2);
     const all = await run((cb) => qbo.findCustomers({ fetchAll: true }, cb));
     expect(all.data.QueryResponse.startPosition).toBe(1);
-    const bad = await run((cb) => qbo.findCustomers("where DisplayName = ’curly’", cb));
+    // node-quickbooks also takes a raw WHERE string (its typings omit that form).
+    const raw = qbo as unknown as { findCustomers(criteria: string, cb: unknown): void };
+    const bad = await run((cb) => raw.findCustomers("where DisplayName = ’curly’", cb));
     expect(fault(bad)).toMatchObject({ code: "4001" });
   });
 
