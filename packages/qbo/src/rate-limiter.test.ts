@@ -51,7 +51,10 @@ function start(l: WindowRateLimiter, n: number, kind: "request" | "batch" = "req
 describe("WindowRateLimiter", () => {
   it("holds the number in flight at maxConcurrent", async () => {
     const t = manualTimers();
-    const l = new WindowRateLimiter({ maxConcurrent: 3, requestsPerSecond: 100, headroom: 0 }, t);
+    const l = new WindowRateLimiter(
+      { maxConcurrent: 3, requestsPerSecond: 100, headroom: 0, burst: 1000 },
+      t,
+    );
     const granted = start(l, 5);
     await flush();
     expect(granted).toHaveLength(3);
@@ -65,7 +68,7 @@ describe("WindowRateLimiter", () => {
   it("keeps under requests/minute with headroom, counting a call until a minute after its response", async () => {
     const t = manualTimers();
     const l = new WindowRateLimiter(
-      { requestsPerMinute: 100, requestsPerSecond: 1000, maxConcurrent: 1000, headroom: 0.05 },
+      { requestsPerMinute: 100, requestsPerSecond: 1000, maxConcurrent: 1000, headroom: 0.05, burst: 1000 },
       t,
     );
     const granted = start(l, 120);
@@ -81,7 +84,10 @@ describe("WindowRateLimiter", () => {
 
   it("spreads a burst over the per-second window", async () => {
     const t = manualTimers();
-    const l = new WindowRateLimiter({ requestsPerSecond: 10, headroom: 0, maxConcurrent: 100 }, t);
+    const l = new WindowRateLimiter(
+      { requestsPerSecond: 10, headroom: 0, maxConcurrent: 100, burst: 1000 },
+      t,
+    );
     const granted = start(l, 25);
     await flush();
     expect(granted).toHaveLength(10);
@@ -90,10 +96,24 @@ describe("WindowRateLimiter", () => {
     expect(granted).toHaveLength(20);
   });
 
+  it("measures the per-second window from each call's start, so latency does not eat the rate", async () => {
+    const t = manualTimers();
+    const l = new WindowRateLimiter(
+      { requestsPerSecond: 10, headroom: 0, maxConcurrent: 100, burst: 1000 },
+      t,
+    );
+    const granted = start(l, 20);
+    await flush();
+    await t.advance(300); // a 300 ms round trip
+    for (const r of granted) r();
+    await t.advance(701); // one second after the starts, not after the responses
+    expect(granted).toHaveLength(20);
+  });
+
   it("counts batch calls against both the batch and the request limits, without blocking plain requests", async () => {
     const t = manualTimers();
     const l = new WindowRateLimiter(
-      { batchesPerMinute: 2, requestsPerMinute: 5, requestsPerSecond: 100, headroom: 0 },
+      { batchesPerMinute: 2, requestsPerMinute: 5, requestsPerSecond: 100, headroom: 0, burst: 1000 },
       t,
     );
     const batches = start(l, 3, "batch");
@@ -108,7 +128,7 @@ describe("WindowRateLimiter", () => {
   it("scales its windows with the emulator's time scale", async () => {
     const t = manualTimers();
     const l = new WindowRateLimiter(
-      { requestsPerMinute: 10, requestsPerSecond: 100, timeScale: 60, headroom: 0 },
+      { requestsPerMinute: 10, requestsPerSecond: 100, timeScale: 60, headroom: 0, burst: 1000 },
       t,
     );
     const granted = start(l, 11);
@@ -116,6 +136,22 @@ describe("WindowRateLimiter", () => {
     for (const r of granted.splice(0)) r();
     await t.advance(1_001); // one scaled minute
     expect(granted).toHaveLength(1);
+  });
+
+  it("allows a burst, then paces starts evenly at the per-minute rate", async () => {
+    const t = manualTimers();
+    const l = new WindowRateLimiter(
+      { requestsPerMinute: 600, requestsPerSecond: 1000, maxConcurrent: 1000, headroom: 0, burst: 5 },
+      t,
+    );
+    const granted = start(l, 20);
+    await flush();
+    expect(granted).toHaveLength(5);
+    await t.advance(101); // 600/min = one start per 100 ms (the limiter wakes 1 ms late, on purpose)
+    expect(granted).toHaveLength(6);
+    await t.advance(1000);
+    expect(granted.length).toBeGreaterThanOrEqual(15);
+    expect(granted.length).toBeLessThanOrEqual(16);
   });
 
   it("rejects nonsensical limits, naming them", () => {

@@ -27,6 +27,12 @@ export interface RateLimits {
   headroom: number;
   /** Divides the windows (a minute becomes 60 000 / timeScale ms) for the emulator's time scale. */
   timeScale: number;
+  /**
+   * Calls that may start back to back; beyond it, starts are paced evenly at the per-minute rate.
+   * Without pacing a sliding window is used in bursts (the whole minute's quota at once, then
+   * nothing), which wastes the gap between the burst and the window sliding on.
+   */
+  burst: number;
 }
 
 export const qboRateLimits: RateLimits = {
@@ -36,6 +42,7 @@ export const qboRateLimits: RateLimits = {
   batchesPerMinute: 40,
   headroom: 0.02,
   timeScale: 1,
+  burst: 20,
 };
 
 export interface LimiterTimers {
@@ -53,6 +60,7 @@ export const realTimers: LimiterTimers = {
 };
 
 interface Entry {
+  startedAt: number;
   /** When the call's response came in; undefined while in flight. */
   doneAt: number | undefined;
 }
@@ -61,8 +69,14 @@ interface Window {
   limit: number;
   ms: number;
   kinds: ReadonlySet<CallKind>;
+  /** Where the window is measured from (see the class comment). */
+  from: "response" | "start";
   entries: Entry[];
 }
+
+/** When a finished entry stops counting against a window. */
+const expiry = (w: Window, e: Entry & { doneAt: number }): number =>
+  w.from === "response" ? e.doneAt + w.ms : Math.max(e.startedAt + w.ms, e.doneAt);
 
 interface Waiter {
   kind: CallKind;
@@ -70,10 +84,15 @@ interface Waiter {
 }
 
 /**
- * Keeps one company's calls just under QBO's limits instead of bouncing off 429s. A call occupies
- * its window slots from the moment it starts until one window length after its response arrives:
- * QBO counts it when the request reaches it, which is somewhere in between, so counting from the
- * response is the reading that can never undercount, whatever the network delay.
+ * Keeps one company's calls just under QBO's limits instead of bouncing off 429s.
+ *
+ * Per-minute windows: a call occupies its slot from the moment it starts until a minute after its
+ * response arrives. QBO counts it when the request reaches it, somewhere in between, so this can
+ * never undercount whatever the network delay, and costs only latency/60 s of throughput.
+ * The per-second window counts from the start instead (and while in flight): counting a second from
+ * the response would cost a third of the throughput at a typical 300 ms latency, and the headroom
+ * absorbs the uplink delay it does not see.
+ * Starts are paced by a token bucket (`burst`) so the per-minute quota is spread, not spent at once.
  */
 export class WindowRateLimiter implements RateLimiter {
   private readonly windows: Window[];
@@ -82,6 +101,11 @@ export class WindowRateLimiter implements RateLimiter {
   private readonly queue: Waiter[] = [];
   private cancelTimer: (() => void) | undefined;
   private timerAt = Infinity;
+  /** Token bucket for pacing: refills at the per-minute rate, holds at most `burst`. */
+  private tokens: number;
+  private readonly burst: number;
+  private readonly ratePerMs: number;
+  private refilledAt: number;
 
   constructor(
     limits: Partial<RateLimits> = {},
@@ -99,11 +123,21 @@ export class WindowRateLimiter implements RateLimiter {
     const cap = (n: number) => Math.max(1, Math.floor(n * (1 - l.headroom)));
     const all = new Set<CallKind>(["request", "batch"]);
     this.windows = [
-      { limit: cap(l.requestsPerMinute), ms: minute, kinds: all, entries: [] },
-      { limit: cap(l.requestsPerSecond), ms: second, kinds: all, entries: [] },
-      { limit: cap(l.batchesPerMinute), ms: minute, kinds: new Set(["batch"]), entries: [] },
+      { limit: cap(l.requestsPerMinute), ms: minute, kinds: all, from: "response", entries: [] },
+      { limit: cap(l.requestsPerSecond), ms: second, kinds: all, from: "start", entries: [] },
+      {
+        limit: cap(l.batchesPerMinute),
+        ms: minute,
+        kinds: new Set(["batch"]),
+        from: "response",
+        entries: [],
+      },
     ];
     this.maxConcurrent = Math.floor(l.maxConcurrent);
+    this.burst = Math.max(1, Math.floor(l.burst));
+    this.tokens = this.burst;
+    this.ratePerMs = cap(l.requestsPerMinute) / minute;
+    this.refilledAt = timers.now();
   }
 
   acquire(kind: CallKind): Promise<ReleaseSlot> {
@@ -121,10 +155,14 @@ export class WindowRateLimiter implements RateLimiter {
   private pump(): void {
     const now = this.timers.now();
     for (const w of this.windows) {
-      w.entries = w.entries.filter((e) => e.doneAt === undefined || e.doneAt > now - w.ms);
+      w.entries = w.entries.filter(
+        (e) => e.doneAt === undefined || expiry(w, { ...e, doneAt: e.doneAt }) > now,
+      );
     }
+    this.tokens = Math.min(this.burst, this.tokens + (now - this.refilledAt) * this.ratePerMs);
+    this.refilledAt = now;
     // In arrival order; a batch call held by the batch limit does not hold up plain requests.
-    for (let i = 0; i < this.queue.length && this.inFlight < this.maxConcurrent;) {
+    for (let i = 0; i < this.queue.length && this.inFlight < this.maxConcurrent && this.tokens >= 1;) {
       const waiter = this.queue[i]!;
       const applicable = this.windows.filter((w) => w.kinds.has(waiter.kind));
       if (applicable.some((w) => w.entries.length >= w.limit)) {
@@ -132,7 +170,8 @@ export class WindowRateLimiter implements RateLimiter {
         continue;
       }
       this.queue.splice(i, 1);
-      const entry: Entry = { doneAt: undefined };
+      this.tokens -= 1;
+      const entry: Entry = { startedAt: now, doneAt: undefined };
       for (const w of applicable) w.entries.push(entry);
       this.inFlight++;
       let released = false;
@@ -151,9 +190,11 @@ export class WindowRateLimiter implements RateLimiter {
   private scheduleWake(now: number): void {
     let wakeAt = Infinity;
     if (this.queue.length > 0 && this.inFlight < this.maxConcurrent) {
+      if (this.tokens < 1) wakeAt = now + (1 - this.tokens) / this.ratePerMs;
       for (const w of this.windows) {
         if (w.entries.length < w.limit) continue;
-        for (const e of w.entries) if (e.doneAt !== undefined) wakeAt = Math.min(wakeAt, e.doneAt + w.ms);
+        for (const e of w.entries)
+          if (e.doneAt !== undefined) wakeAt = Math.min(wakeAt, expiry(w, { ...e, doneAt: e.doneAt }));
       }
     }
     if (wakeAt === this.timerAt) return;
