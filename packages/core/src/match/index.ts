@@ -16,3 +16,4 @@ export * from "./seeded-random.js";
 export * from "./synthetic-customers.js";
 export * from "./find-duplicates.js";
 export * from "./merge-customers.js";
+export * from "./collision-renames.js";
