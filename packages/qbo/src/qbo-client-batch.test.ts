@@ -150,6 +150,31 @@ describe("QboClient.cdc and pullChanges", () => {
     expect(truncated).toEqual([]);
   });
 
+  it("re-lists an entity by query when CDC hit its 1000-object cap, keeping CDC's deletions", async () => {
+    const many = Array.from({ length: 1000 }, (_, i) => ({ Id: String(i + 1) }));
+    const { client, calls } = fakeQbo((call) =>
+      call.url.pathname.endsWith("/cdc")
+        ? {
+            CDCResponse: [
+              { QueryResponse: [{ Customer: [...many.slice(0, 999), { Id: "5000", status: "Deleted" }] }] },
+            ],
+          }
+        : { QueryResponse: { Customer: [{ Id: "1" }, { Id: "2" }] } },
+    );
+    const now = new Date("2025-03-01T00:00:00Z");
+    const r = await pullChanges(client, {
+      entities: ["Customer"],
+      since: new Date("2025-02-27T00:00:00Z"),
+      now,
+    });
+    expect(calls.map((c) => c.url.pathname.split("/").pop())).toEqual(["cdc", "query"]);
+    expect(r.changes.map((c) => [c.id, c.deleted])).toEqual([
+      ["5000", true],
+      ["1", false],
+      ["2", false],
+    ]);
+  });
+
   it("uses CDC inside 30 days and a LastUpdatedTime query past them", async () => {
     const now = new Date("2025-03-01T00:00:00Z");
     const recent = fakeQbo(() => cdcBody);
