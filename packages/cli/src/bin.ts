@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { CommanderError } from "commander";
 import { ConfigError } from "@ledgerlink/server";
-import { exitCodes } from "./exit-codes.js";
+import { exitCodes, UsageError } from "./exit-codes.js";
 import { createProgram } from "./program.js";
 
 const program = createProgram();
@@ -10,7 +10,7 @@ try {
 } catch (err) {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
-  } else if (err instanceof ConfigError) {
+  } else if (err instanceof ConfigError || err instanceof UsageError) {
     console.error(err.message);
     process.exitCode = exitCodes.usage;
   } else {

@@ -10,3 +10,8 @@ export const exitCodes = {
   /** Something unexpected failed. */
   failure: 4,
 } as const;
+
+/** Bad flags, a bad mapping or unreadable input: the user must change the command (exit 2). */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}

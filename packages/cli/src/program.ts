@@ -3,6 +3,8 @@ import { registerSync } from "./commands/sync.js";
 import { registerServe } from "./commands/serve.js";
 import { registerEmulator } from "./commands/emulator.js";
 import { registerDemo } from "./commands/demo.js";
+import { registerMatch } from "./commands/match.js";
+import { registerDedupe } from "./commands/dedupe.js";
 
 /** The `ledgerlink` command: one file per verb under commands/, registered here. */
 export function createProgram(): Command {
@@ -18,5 +20,7 @@ export function createProgram(): Command {
   registerServe(program);
   registerEmulator(program);
   registerDemo(program);
+  registerMatch(program);
+  registerDedupe(program);
   return program;
 }

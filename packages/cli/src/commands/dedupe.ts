@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { DEFAULT_MATCH_POLICY, type MatchPolicy, checkMatchPolicy, findDuplicates } from "@ledgerlink/core";
-import { exitCodes } from "../exit-codes.js";
+import { exitCodes, UsageError } from "../exit-codes.js";
 import {
   type FieldMapping,
   MATCH_CSV_FIELDS,
@@ -80,7 +80,7 @@ export function registerDedupe(program: Command): void {
       (v: string) => {
         const n = Number(v);
         if (!Number.isFinite(n) || n < 0 || n > 1)
-          throw new Error(`--review-at must be a number within 0..1 (got "${v}")`);
+          throw new UsageError(`--review-at must be a number within 0..1 (got "${v}")`);
         return n;
       },
       DEFAULT_MATCH_POLICY.reviewAt,

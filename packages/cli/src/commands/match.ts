@@ -11,7 +11,7 @@ import {
   checkMatchPolicy,
   matchCustomers,
 } from "@ledgerlink/core";
-import { exitCodes } from "../exit-codes.js";
+import { exitCodes, UsageError } from "../exit-codes.js";
 
 /** The record fields a CSV column can be mapped to with `--field field=Column`. */
 export const MATCH_CSV_FIELDS = [
@@ -38,9 +38,11 @@ export function parseFieldMapping(specs: readonly string[]): FieldMapping {
     const field = spec.slice(0, eq).trim() as MatchCsvField;
     const column = spec.slice(eq + 1).trim();
     if (eq < 0 || column === "")
-      throw new Error(`--field ${spec}: expected field=Column, e.g. --field name=Company`);
+      throw new UsageError(`--field ${spec}: expected field=Column, e.g. --field name=Company`);
     if (!MATCH_CSV_FIELDS.includes(field))
-      throw new Error(`--field ${spec}: unknown field "${field}" (fields: ${MATCH_CSV_FIELDS.join(", ")})`);
+      throw new UsageError(
+        `--field ${spec}: unknown field "${field}" (fields: ${MATCH_CSV_FIELDS.join(", ")})`,
+      );
     mapping[field] = column;
   }
   return mapping;
@@ -88,17 +90,20 @@ export async function readMatchRecords(
       for (const f of MATCH_CSV_FIELDS) {
         const wanted = mapping[f];
         if (wanted !== undefined && !headers.includes(wanted))
-          throw new Error(`${path}: --field ${f}=${wanted} names no column (columns: ${headers.join(", ")})`);
+          throw new UsageError(
+            `${path}: --field ${f}=${wanted} names no column (columns: ${headers.join(", ")})`,
+          );
         const col = wanted ?? lower.get(f);
         if (col !== undefined) columnOf[f] = col;
       }
-      if (columnOf.id === undefined) throw new Error(`${path}: no id column; map one with --field id=Column`);
+      if (columnOf.id === undefined)
+        throw new UsageError(`${path}: no id column; map one with --field id=Column`);
       if (
         columnOf.name === undefined &&
         columnOf.company === undefined &&
         columnOf.family_name === undefined
       ) {
-        throw new Error(
+        throw new UsageError(
           `${path}: no name column; map one with --field name=Column (or company, given_name/family_name)`,
         );
       }
@@ -109,13 +114,13 @@ export async function readMatchRecords(
       return v === undefined || v === "" ? undefined : v;
     };
     const id = get("id");
-    if (id === undefined) throw new Error(`${path} row ${row}: empty id (column ${columnOf.id})`);
+    if (id === undefined) throw new UsageError(`${path} row ${row}: empty id (column ${columnOf.id})`);
     const given = get("given_name");
     const family = get("family_name");
     const company = get("company");
     const name = get("name") ?? company ?? ([given, family].filter(Boolean).join(" ") || undefined);
     if (name === undefined)
-      throw new Error(`${path} row ${row} (id ${id}): no name, company or given/family name`);
+      throw new UsageError(`${path} row ${row} (id ${id}): no name, company or given/family name`);
     const r: MatchRecord = { id, name };
     if (company !== undefined) r.companyName = company;
     if (given !== undefined) r.givenName = given;
@@ -205,7 +210,7 @@ function threshold(name: string): (v: string) => number {
   return (v) => {
     const n = Number(v);
     if (!Number.isFinite(n) || n < 0 || n > 1)
-      throw new Error(`${name} must be a number within 0..1 (got "${v}")`);
+      throw new UsageError(`${name} must be a number within 0..1 (got "${v}")`);
     return n;
   };
 }
