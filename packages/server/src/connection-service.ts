@@ -1,4 +1,5 @@
 import {
+  CompanyRateLimiters,
   createQboClient,
   emulatorEndpoints,
   loadOrCreateKeyFile,
@@ -47,6 +48,8 @@ export class ConnectionService {
   private readonly oauth: QboOAuth;
   private manager: Promise<TokenManager> | undefined;
   private keys: Promise<readonly [TokenKey, ...TokenKey[]]> | undefined;
+  /** One limiter per company for this process, so every client of a company shares QBO's limits. */
+  private readonly limiters = new CompanyRateLimiters();
 
   constructor(private readonly o: ConnectionServiceOptions) {
     const q = o.config.qbo;
@@ -196,6 +199,7 @@ export class ConnectionService {
       baseUrl: this.endpoints.apiBaseUrl,
       realmId: status.realmId,
       getAccessToken: manager.accessTokenFor(companyId),
+      limiter: this.limiters.for(companyId),
       ...(this.o.fetch ? { fetch: this.o.fetch } : {}),
     });
   }
