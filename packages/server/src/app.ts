@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { errorResponse } from "./api-error.js";
 import type { AppDeps } from "./app-deps.js";
 import { getHealth } from "./handlers/get-health.js";
+import { postQboWebhook } from "./handlers/post-qbo-webhook.js";
 import { getHomePage } from "./handlers/get-home-page.js";
 import { getStatus } from "./handlers/get-status.js";
 import { postRecords, postRecordsDelete } from "./handlers/post-records.js";
@@ -39,6 +40,16 @@ export function createApp(deps: AppDeps): Hono {
     }),
   );
   app.get("/api/health", getHealth());
+  // Intuit's notifications are small; a large body is refused before its signature is computed.
+  app.post(
+    "/api/v1/webhooks/qbo",
+    bodyLimit({
+      maxSize: 1 * 2 ** 20,
+      onError: (c) =>
+        c.json({ error: { code: "payload_too_large", message: "Webhook bodies are limited to 1 MB" } }, 413),
+    }),
+    postQboWebhook(deps),
+  );
   app.get("/api/status", getStatus(deps));
   app.post("/api/v1/companies/:companyId/:collection/delete", postRecordsDelete(deps));
   app.get("/api/v1/companies/:companyId/connection", getConnection(deps));

@@ -28,6 +28,11 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9+/]{43}=$/, "32 random bytes in base64 (openssl rand -base64 32)")
     .optional(),
   LEDGERLINK_KEY_FILE: z.string().min(1).default("./data/token.key"),
+  QBO_WEBHOOK_VERIFIER_TOKEN: z
+    .string()
+    .min(16)
+    .optional()
+    .describe("the verifier token of your Intuit app's webhooks"),
   EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
@@ -46,6 +51,7 @@ export interface Config {
     clientId: string | undefined;
     clientSecret: string | undefined;
     redirectUri: string | undefined;
+    webhookVerifierToken: string | undefined;
   };
   /** Where people reach the console; the OAuth redirect URI is built from it unless QBO_REDIRECT_URI is set. */
   publicUrl: string;
@@ -98,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       clientId: e.QBO_CLIENT_ID,
       clientSecret: e.QBO_CLIENT_SECRET,
       redirectUri: e.QBO_REDIRECT_URI,
+      webhookVerifierToken: e.QBO_WEBHOOK_VERIFIER_TOKEN,
     },
     publicUrl: (e.LEDGERLINK_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
     tokenKey: e.LEDGERLINK_TOKEN_KEY,

@@ -177,6 +177,49 @@ export class CompanyStore implements SyncStore {
     return this.listRecords("customer");
   }
 
+  /**
+   * Notes changes QBO reported, keeping the newest notice per record: a replayed or late delivery
+   * never replaces a newer one.
+   */
+  async noteQboChanges(
+    changes: readonly { entity: string; qboId: string; operation: string; lastUpdated: string }[],
+    at: string,
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const ch of changes) {
+        const values = { operation: ch.operation, last_updated: ch.lastUpdated, received_at: at };
+        await trx
+          .insertInto("qbo_changes")
+          .values({ company_id: this.companyId, entity: ch.entity, qbo_id: ch.qboId, ...values })
+          .onConflict((oc) =>
+            oc
+              .columns(["company_id", "entity", "qbo_id"])
+              .doUpdateSet(values)
+              .where("qbo_changes.last_updated", "<=", ch.lastUpdated),
+          )
+          .execute();
+      }
+    });
+  }
+
+  /** The QBO records the next pull must fetch. */
+  async pendingQboChanges(): Promise<
+    { entity: string; qboId: string; operation: string; lastUpdated: string }[]
+  > {
+    const rows = await this.db
+      .selectFrom("qbo_changes")
+      .selectAll()
+      .where("company_id", "=", this.companyId)
+      .orderBy("last_updated")
+      .execute();
+    return rows.map((r) => ({
+      entity: r.entity,
+      qboId: r.qbo_id,
+      operation: r.operation,
+      lastUpdated: r.last_updated,
+    }));
+  }
+
   async listCustomerLinks(): Promise<Map<string, Link>> {
     const rows = await this.db
       .selectFrom("links")

@@ -103,6 +103,16 @@ export interface LocksTable {
   expires_at: string;
 }
 
+export interface QboChangesTable {
+  company_id: string;
+  entity: string;
+  qbo_id: string;
+  operation: string;
+  /** QBO's time of the change; an older notice never overwrites a newer one. */
+  last_updated: string;
+  received_at: string;
+}
+
 export interface Database {
   companies: CompaniesTable;
   records: RecordsTable;
@@ -113,4 +123,5 @@ export interface Database {
   connections: ConnectionsTable;
   oauth_states: OAuthStatesTable;
   locks: LocksTable;
+  qbo_changes: QboChangesTable;
 }

@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from "kysely";
 import { initial } from "./0001-initial.js";
 import { connections } from "./0002-connections.js";
 import { records } from "./0003-records.js";
+import { qboChanges } from "./0004-qbo-changes.js";
 
 /** Migrations are code (not files read at run time), so the built package carries them. */
 export const migrations: Record<string, Migration> = {
   "0001-initial": initial,
   "0002-connections": connections,
   "0003-records": records,
+  "0004-qbo-changes": qboChanges,
 };
 
 export const migrationProvider: MigrationProvider = {
