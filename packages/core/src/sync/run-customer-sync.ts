@@ -1,6 +1,6 @@
 import { fingerprint } from "../fingerprint.js";
 import { planCustomers, type CustomerPlanStep } from "../plan.js";
-import type { Clock, QboCustomerApi, SyncRun, SyncStore } from "../ports.js";
+import type { ClassifiedFailure, Clock, QboCustomerApi, SyncRun, SyncStore } from "../ports.js";
 import { classifyFailure } from "./classify-failure.js";
 
 export interface CustomerSyncOptions {
@@ -30,6 +30,20 @@ export async function runCustomerSync(opts: CustomerSyncOptions): Promise<Custom
   const run = await store.startRun(clock.now().toISOString());
   const outcomes: CustomerSyncResult["outcomes"] = [];
   const failedLocalIds = new Set<string>();
+  /** Records a step's failure against its record; the run goes on. */
+  const fail = async (step: CustomerPlanStep, failure: ClassifiedFailure): Promise<void> => {
+    run.failed++;
+    failedLocalIds.add(step.localId);
+    await store.recordError({ runId: run.id, ref: step.ref, localId: step.localId, failure });
+    const outcome: CustomerSyncResult["outcomes"][number] = {
+      ref: step.ref,
+      action: step.action,
+      ok: false,
+      error: failure.message,
+    };
+    if (failure.code !== undefined) outcome.code = failure.code;
+    outcomes.push(outcome);
+  };
 
   for (const step of plan) {
     if (step.action === "skip") {
@@ -37,31 +51,15 @@ export async function runCustomerSync(opts: CustomerSyncOptions): Promise<Custom
       continue;
     }
     if (step.action === "blocked") {
-      run.failed++;
-      failedLocalIds.add(step.localId);
-      await store.recordError({
-        runId: run.id,
-        ref: step.ref,
-        localId: step.localId,
-        failure: { category: "inactive-or-missing", message: step.reason },
-      });
-      outcomes.push({ ref: step.ref, action: step.action, ok: false, error: step.reason });
+      await fail(step, { category: "inactive-or-missing", message: step.reason });
       continue;
     }
     const parentLink = step.parentLocalId === undefined ? undefined : links.get(step.parentLocalId);
     if (step.parentLocalId !== undefined && !parentLink) {
-      const reason = failedLocalIds.has(step.parentLocalId)
+      const message = failedLocalIds.has(step.parentLocalId)
         ? "its parent customer could not be synced in this run"
         : "its parent customer is not linked to QuickBooks";
-      run.failed++;
-      failedLocalIds.add(step.localId);
-      await store.recordError({
-        runId: run.id,
-        ref: step.ref,
-        localId: step.localId,
-        failure: { category: "inactive-or-missing", message: reason },
-      });
-      outcomes.push({ ref: step.ref, action: step.action, ok: false, error: reason });
+      await fail(step, { category: "inactive-or-missing", message });
       continue;
     }
     const payload = { ...step.payload };
@@ -103,18 +101,7 @@ export async function runCustomerSync(opts: CustomerSyncOptions): Promise<Custom
       else run.updated++;
       outcomes.push({ ref: step.ref, action: step.action, ok: true, qboId: link.qboId });
     } catch (err) {
-      const failure = classifyFailure(err);
-      run.failed++;
-      failedLocalIds.add(step.localId);
-      await store.recordError({ runId: run.id, ref: step.ref, localId: step.localId, failure });
-      const outcome: CustomerSyncResult["outcomes"][number] = {
-        ref: step.ref,
-        action: step.action,
-        ok: false,
-        error: failure.message,
-      };
-      if (failure.code !== undefined) outcome.code = failure.code;
-      outcomes.push(outcome);
+      await fail(step, classifyFailure(err));
     }
   }
   run.finishedAt = clock.now().toISOString();
