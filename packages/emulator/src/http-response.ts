@@ -1,11 +1,18 @@
 import type { Context } from "hono";
 import { QboFault } from "./fault.js";
 import type { Realm } from "./realm.js";
+import { readBodyText } from "./request-body.js";
 
 export const JSON_TYPE = "application/json;charset=UTF-8";
 
+/** The JSON text of responses built here, so requestid replay can keep it without re-reading. */
+const bodyText = new WeakMap<Response, string>();
+
 export function jsonResponse(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": JSON_TYPE } });
+  const text = JSON.stringify(body);
+  const res = new Response(text, { status, headers: { "content-type": JSON_TYPE } });
+  bodyText.set(res, text);
+  return res;
 }
 
 /** QBO's `{"Fault": ..., "time": ...}` response for a thrown fault. */
@@ -42,16 +49,19 @@ export async function withRequestId(
     return new Response(cached.body, { status: cached.status, headers: { "content-type": JSON_TYPE } });
   const response = await run();
   if (response.status === 200) {
-    const body = await response.text();
+    const known = bodyText.get(response);
+    const body = known ?? (await response.text());
     realm.remember(key, { status: 200, body });
-    return new Response(body, { status: 200, headers: { "content-type": JSON_TYPE } });
+    return known !== undefined
+      ? response
+      : new Response(body, { status: 200, headers: { "content-type": JSON_TYPE } });
   }
   return response;
 }
 
 /** Parses a JSON request body, or throws QBO's fault for a malformed request. */
 export async function readJsonBody(c: Context): Promise<unknown> {
-  const text = await c.req.text();
+  const text = await readBodyText(c);
   try {
     return JSON.parse(text) as unknown;
   } catch {

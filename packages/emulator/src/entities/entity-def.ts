@@ -30,6 +30,8 @@ export interface WriteContext {
 export interface UniqueKey {
   /** Entities sharing a scope share one namespace (Customer, Vendor and Employee share DisplayName). */
   scope: string;
+  /** The field whose normalised value is the key, when it is one field (lets queries use the index). */
+  field?: string;
   key(record: QboObject, realm: Realm): string | undefined;
   /** True when this write may share the key (DocNumber with include=allowduplicatedocnum). */
   allowShared?(ctx: WriteContext): boolean;

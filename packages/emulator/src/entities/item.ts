@@ -33,6 +33,7 @@ export const itemDef: EntityDef = {
   unique: [
     {
       scope: "item-name",
+      field: "Name",
       key: (r) => normalizeKey(String(r["Name"])),
       fault: (_r, holder) => faults.duplicateItemName("product or service", holder.id),
     },

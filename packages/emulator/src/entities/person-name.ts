@@ -7,6 +7,7 @@ export const DELETED_SUFFIX = " (deleted)";
 /** The DisplayName namespace shared by Customer, Vendor and Employee, active or not (6240). */
 export const displayNameKey: UniqueKey = {
   scope: "display-name",
+  field: "DisplayName",
   key: (record) => {
     const name = record["DisplayName"];
     return typeof name === "string" ? normalizeKey(name) : undefined;

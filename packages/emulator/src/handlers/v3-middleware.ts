@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { authFaultBody, faults } from "../fault.js";
 import { faultResponse, jsonResponse } from "../http-response.js";
 import type { Realm } from "../realm.js";
+import { requestHeader } from "../request-body.js";
 import type { EmulatorEnv, EmulatorState } from "../state.js";
 
 /** Header on a response the transport must not deliver: the connection is dropped instead. */
@@ -65,7 +66,14 @@ export function v3Middleware(state: EmulatorState): MiddlewareHandler<EmulatorEn
     const arrived = realm.timestamp();
     let status = 500;
     try {
-      const res = await admit(state, realm, c.req.header("authorization"), url.pathname, next, () => c.res);
+      const res = await admit(
+        state,
+        realm,
+        requestHeader(c, "authorization"),
+        url.pathname,
+        next,
+        () => c.res,
+      );
       status = res.status;
       return res;
     } finally {

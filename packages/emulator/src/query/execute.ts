@@ -1,14 +1,16 @@
-import type { QboObject } from "../entities/entity-def.js";
+import type { EntityDef, QboObject } from "../entities/entity-def.js";
+import { normalizeKey } from "../entities/field-rules.js";
+import { DELETED_SUFFIX } from "../entities/person-name.js";
 import { entityDef } from "../entities/registry.js";
 import { QboFault, faults } from "../fault.js";
 import type { Realm } from "../realm.js";
 import { renderEntity } from "../render-entity.js";
 import { parseQuery, QueryError, type Condition, type Literal, type ParsedQuery } from "./parser.js";
 
-/** Reads a (possibly dotted) property, case-insensitively as QBO does; a Ref compares by its value. */
-function propertyValue(record: QboObject, path: string): unknown {
+/** Reads a property by its path, case-insensitively as QBO does; a Ref compares by its value. */
+function propertyValue(record: QboObject, path: readonly string[]): unknown {
   let value: unknown = record;
-  for (const part of path.split(".")) {
+  for (const part of path) {
     if (value === null || typeof value !== "object") return undefined;
     const obj = value as Record<string, unknown>;
     if (part in obj) value = obj[part];
@@ -57,41 +59,61 @@ function likeRegex(pattern: string): RegExp {
   return new RegExp(`^${body}$`, "is");
 }
 
-function matches(
-  stored: QboObject,
-  rendered: () => QboObject,
-  computed: ReadonlySet<string>,
-  cond: Condition,
-  likes: Map<Condition, RegExp>,
-): boolean {
-  const test = (rec: QboObject): boolean => {
-    const actual = propertyValue(rec, cond.field);
-    switch (cond.op) {
-      case "=":
-        return compare(actual, cond.values[0]!) === 0;
-      case "<":
-        return compare(actual, cond.values[0]!) === -1;
-      case ">":
-        return compare(actual, cond.values[0]!) === 1;
-      case "<=": {
-        const c = compare(actual, cond.values[0]!);
-        return c === -1 || c === 0;
-      }
-      case ">=": {
-        const c = compare(actual, cond.values[0]!);
-        return c === 1 || c === 0;
-      }
-      case "IN":
-        return cond.values.some((v) => compare(actual, v) === 0);
-      case "LIKE":
-        return actual !== undefined && actual !== null && likes.get(cond)!.test(String(actual));
-    }
+/** A WHERE condition prepared once per query: its path split, its LIKE pattern compiled. */
+interface Compiled {
+  cond: Condition;
+  path: string[];
+  like: RegExp | undefined;
+  /** Only the rendered record has this field (FullyQualifiedName, Level). */
+  computed: boolean;
+}
+
+function compile(cond: Condition, computed: ReadonlySet<string>): Compiled {
+  return {
+    cond,
+    path: cond.field.split("."),
+    like: cond.op === "LIKE" ? likeRegex(String(cond.values[0])) : undefined,
+    computed: computed.has(cond.field.toLowerCase()),
   };
+}
+
+function test(rec: QboObject, c: Compiled): boolean {
+  const { cond } = c;
+  const actual =
+    c.path.length === 1 && c.path[0]! in rec ? unref(rec[c.path[0]!]) : propertyValue(rec, c.path);
+  switch (cond.op) {
+    case "=":
+      return compare(actual, cond.values[0]!) === 0;
+    case "<":
+      return compare(actual, cond.values[0]!) === -1;
+    case ">":
+      return compare(actual, cond.values[0]!) === 1;
+    case "<=": {
+      const r = compare(actual, cond.values[0]!);
+      return r === -1 || r === 0;
+    }
+    case ">=": {
+      const r = compare(actual, cond.values[0]!);
+      return r === 1 || r === 0;
+    }
+    case "IN":
+      return cond.values.some((v) => compare(actual, v) === 0);
+    case "LIKE":
+      return actual !== undefined && actual !== null && c.like!.test(String(actual));
+  }
+}
+
+function unref(value: unknown): unknown {
+  return value !== null && typeof value === "object" && "value" in value
+    ? (value as { value: unknown }).value
+    : value;
+}
+
+function matches(realm: Realm, def: EntityDef, stored: QboObject, c: Compiled): boolean {
   // Only fields the renderer computes need the rendered record; an inactive name shows " (deleted)"
   // there, but a lookup by its real name still finds it.
-  const field = cond.field.toLowerCase();
-  if (computed.has(field)) return test(rendered());
-  return test(stored) || (stored["Active"] === false && test(rendered()));
+  if (c.computed) return test(renderEntity(realm, def, stored), c);
+  return test(stored, c) || (stored["Active"] === false && test(renderEntity(realm, def, stored), c));
 }
 
 export type QueryResponse = Record<string, unknown>;
@@ -100,23 +122,38 @@ export type QueryResponse = Record<string, unknown>;
 export function runParsedQuery(realm: Realm, query: ParsedQuery): QueryResponse {
   const def = entityDef(query.entity);
   if (!def) throw new QueryError(`QueryValidationError: Entity '${query.entity}' is not supported`);
-  const likes = new Map<Condition, RegExp>();
-  for (const c of query.where) if (c.op === "LIKE") likes.set(c, likeRegex(String(c.values[0])));
+  const computedFields = new Set((def.computedFields ?? []).map((f) => f.toLowerCase()));
+  const conditions = query.where.map((c) => compile(c, computedFields));
   const activeOnly = def.kind === "name" && !query.where.some((c) => c.field.toLowerCase() === "active");
+  // Rendering is the costly part: render only what a condition or the ordering needs, and the page.
+  const orderNeedsRender = query.orderBy.some((o) => computedFields.has(o.field.toLowerCase()));
   const rows: QboObject[] = [];
-  const computed = new Set((def.computedFields ?? []).map((f) => f.toLowerCase()));
-  for (const stored of realm.table(def.name).values()) {
+  // Rendered copies, kept only when the ordering needs them.
+  const renderedOf = new Map<QboObject, QboObject>();
+  let count = 0;
+  for (const stored of candidates(realm, def, query)) {
     if (activeOnly && stored["Active"] === false) continue;
-    let cache: QboObject | undefined;
-    const rendered = (): QboObject => (cache ??= renderEntity(realm, def, stored));
-    if (query.where.every((c) => matches(stored, rendered, computed, c, likes))) rows.push(rendered());
+    let ok = true;
+    for (const c of conditions)
+      if (!matches(realm, def, stored, c)) {
+        ok = false;
+        break;
+      }
+    if (!ok) continue;
+    count++;
+    if (query.count) continue;
+    rows.push(stored);
+    if (orderNeedsRender) renderedOf.set(stored, renderEntity(realm, def, stored));
   }
-  if (query.count) return { totalCount: rows.length };
+  if (query.count) return { totalCount: count };
   if (query.orderBy.length > 0) {
-    rows.sort((a, b) => {
-      for (const o of query.orderBy) {
-        const av = propertyValue(a, o.field);
-        const bv = propertyValue(b, o.field);
+    const keys = query.orderBy.map((o) => ({ path: o.field.split("."), descending: o.descending }));
+    rows.sort((ra, rb) => {
+      const a = renderedOf.get(ra) ?? ra;
+      const b = renderedOf.get(rb) ?? rb;
+      for (const o of keys) {
+        const av = propertyValue(a, o.path);
+        const bv = propertyValue(b, o.path);
         let c: number;
         if (av === undefined || av === null) c = bv === undefined || bv === null ? 0 : -1;
         else if (bv === undefined || bv === null) c = 1;
@@ -125,12 +162,40 @@ export function runParsedQuery(realm: Realm, query: ParsedQuery): QueryResponse 
       }
       return 0;
     });
-  } else {
+  } else if (!inIdOrder(rows)) {
     rows.sort((a, b) => Number(a["Id"]) - Number(b["Id"]));
   }
-  const page = rows.slice(query.startPosition - 1, query.startPosition - 1 + query.maxResults);
+  const page = rows
+    .slice(query.startPosition - 1, query.startPosition - 1 + query.maxResults)
+    .map((r) => renderedOf.get(r) ?? renderEntity(realm, def, r));
   if (page.length === 0) return {};
   return { [def.name]: page, startPosition: query.startPosition, maxResults: page.length };
+}
+
+/** Tables iterate in insertion order, which is Id order unless a seed chose Ids; sort only then. */
+function inIdOrder(rows: readonly QboObject[]): boolean {
+  for (let i = 1; i < rows.length; i++) if (Number(rows[i - 1]!["Id"]) > Number(rows[i]!["Id"])) return false;
+  return true;
+}
+
+/**
+ * The records a query has to look at: through a unique-name index when the query asks for one
+ * name (`DisplayName = '...'`, the connector's commonest query), else the whole table.
+ */
+function candidates(realm: Realm, def: EntityDef, query: ParsedQuery): Iterable<QboObject> {
+  const table = realm.table(def.name);
+  for (const u of def.unique ?? []) {
+    if (u.field === undefined) continue;
+    const cond = query.where.find(
+      (c) =>
+        c.op === "=" && c.field.toLowerCase() === u.field!.toLowerCase() && typeof c.values[0] === "string",
+    );
+    if (!cond || String(cond.values[0]).endsWith(DELETED_SUFFIX)) continue;
+    // The index key is case- and space-normalised, so it finds a superset; matches() then decides.
+    const holders = realm.uniqueIndex.get(u.scope)?.get(normalizeKey(String(cond.values[0]))) ?? [];
+    return holders.filter((h) => h.entity === def.name).map((h) => table.get(h.id)!);
+  }
+  return table.values();
 }
 
 /** Parses and runs a query; anything QBO would refuse becomes fault 4001. */
