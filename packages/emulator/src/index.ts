@@ -19,3 +19,4 @@ export { parseQuery, type ParsedQuery } from "./query/parser.js";
 export type { TokenPair } from "./oauth/token-store.js";
 export type { WebhookConfig, WebhookDelivery } from "./webhooks/dispatcher.js";
 export { signWebhookPayload, verifyWebhookSignature } from "./webhooks/signature.js";
+export { demoCompanySeed } from "./seeds/demo-company.js";
