@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { createEmulator } from "@ledgerlink/emulator";
+import { createEmulator, demoCompanySeed } from "@ledgerlink/emulator";
 import { loadConfig, startServer } from "@ledgerlink/server";
 
 /** `ledgerlink demo` (what `npm start` runs): the emulator, the server and the console, together. */
@@ -10,7 +10,8 @@ export function registerDemo(program: Command): void {
     .addHelpText("after", "\nExample:\n  $ PORT=3000 ledgerlink demo")
     .action(async () => {
       const config = loadConfig();
-      const emu = createEmulator();
+      // The QBO side of the demo company, as a bookkeeper typed it in by hand (seed articles' failures).
+      const emu = createEmulator({ seed: demoCompanySeed });
       const emulator = await emu.listen({ port: config.emulatorPort, host: "127.0.0.1" });
       const server = await startServer({
         ...config,
