@@ -23,7 +23,7 @@ export function registerDemo(program: Command): void {
       }
       console.log(`Ledgerlink demo is running.
   console:       ${server.url}
-  QBO emulator:  ${emulator.url} (realm ${emu.defaultRealmId}; its data: ${emulator.url}/_emulator)
+  QBO emulator:  ${emulator.url} (realm ${emu.defaultRealmId}; its data: ${emulator.url}/_emulator/realms/${emu.defaultRealmId}/view)
   database:      ${config.databaseUrl}
 Try, in another terminal:
   curl -X POST ${server.url}/api/v1/companies/${config.company}/customers -H 'content-type: application/json' \\
