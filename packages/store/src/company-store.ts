@@ -83,7 +83,7 @@ export class CompanyStore implements SyncStore {
     records: readonly IncomingRecordOf[K][],
     at: string,
   ): Promise<UpsertResult[]> {
-    const chunk = 500;
+    const chunk = 1000;
     return this.db.transaction().execute(async (trx) => {
       const existing = new Map<string, { data: string; deleted: boolean }>();
       for (let i = 0; i < records.length; i += chunk) {
@@ -122,7 +122,7 @@ export class CompanyStore implements SyncStore {
         }
         existing.set(record.id, { data, deleted: false });
       }
-      // 9 columns × 100 rows stays well under SQLite's and PostgreSQL's bound-parameter limits.
+      // 9 columns × 1,000 rows stays under SQLite's (32,766) and PostgreSQL's (65,535) parameter limits.
       for (let i = 0; i < inserts.length; i += 100) {
         await trx
           .insertInto("records")
