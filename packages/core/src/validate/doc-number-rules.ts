@@ -16,6 +16,12 @@ const noun = (type: "Invoice" | "CreditMemo"): string => (type === "Invoice" ? "
  */
 export function checkDocNumbers(ctx: ValidationContext): void {
   const isTaken = (n: string): boolean => ctx.takenDocNumbers.has(docNumberKey(n));
+  /** A free number for a renumber fix, reserved so no other fix in this pass proposes it too. */
+  const claimFreeNumber = (docNumber: string): string => {
+    const free = nextFreeDocNumber(docNumber, isTaken);
+    ctx.takenDocNumbers.add(docNumberKey(free));
+    return free;
+  };
   const firstByKey = new Map<string, SalesDocument>();
   for (const d of ctx.documents) {
     const docNumber = d.record.docNumber;
@@ -74,8 +80,7 @@ export function checkDocNumbers(ctx: ValidationContext): void {
     if (others.length > 0) {
       const other = others[0]!;
       const same = isSameDocument(ctx, d, other);
-      const renumbered = nextFreeDocNumber(docNumber, isTaken);
-      ctx.takenDocNumbers.add(docNumberKey(renumbered));
+      const renumbered = claimFreeNumber(docNumber);
       ctx.add({
         ref: d.ref,
         category: "duplicate",
@@ -114,8 +119,7 @@ export function checkDocNumbers(ctx: ValidationContext): void {
       firstByKey.set(key, d);
       continue;
     }
-    const renumbered = nextFreeDocNumber(docNumber, isTaken);
-    ctx.takenDocNumbers.add(docNumberKey(renumbered));
+    const renumbered = claimFreeNumber(docNumber);
     ctx.add({
       ref: d.ref,
       category: "duplicate",
