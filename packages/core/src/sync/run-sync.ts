@@ -1,0 +1,632 @@
+import { fingerprint } from "../fingerprint.js";
+import type { MatchPolicy } from "../match/match-policy.js";
+import type { ClassifiedFailure, Clock } from "../ports.js";
+import type { RecordRef } from "../record-ref.js";
+import { repairAuditEntry } from "../repair/apply-repairs.js";
+import type { ValidationPolicy } from "../validate/policy.js";
+import { resolveLocalRefs, UnresolvedReferenceError } from "./local-ref.js";
+import type { QboPayload } from "./record-to-qbo.js";
+import {
+  planSync,
+  writingActions,
+  type PlanStep,
+  type RecordLink,
+  type StepAction,
+  type SyncPlan,
+} from "./sync-plan.js";
+import type {
+  OutboxOp,
+  Outcome,
+  QboWriteOp,
+  QboWritePort,
+  QboWriteResult,
+  RunTrigger,
+  SyncEngineStore,
+  SyncEvent,
+  SyncRunSummary,
+} from "./sync-ports.js";
+import { threeWay } from "./three-way.js";
+
+export class SyncBusyError extends Error {
+  override readonly name = "SyncBusyError";
+  constructor(companyId: string) {
+    super(`A sync of company ${companyId} is already running`);
+  }
+}
+
+export interface RunSyncOptions {
+  store: SyncEngineStore;
+  qbo: QboWritePort;
+  clock: Clock;
+  /** Names this runner in the lease (process and worker). */
+  holder: string;
+  /** Brings the QBO mirror up to date before planning (the pull); absent in tests that seed it. */
+  pull?: () => Promise<void>;
+  trigger?: RunTrigger;
+  dryRun?: boolean;
+  /** Sync only these records and what they need. */
+  only?: readonly RecordRef[];
+  validationPolicy?: ValidationPolicy;
+  matchPolicy?: MatchPolicy;
+  onEvent?: (event: SyncEvent) => void;
+  signal?: AbortSignal;
+  /** Calls in flight at once: batch calls and plain requests (QBO allows 10 per realm). */
+  batchLanes?: number;
+  singleLanes?: number;
+  /** Ops per batch call (QBO's maximum is 30). */
+  batchSize?: number;
+  leaseTtlMs?: number;
+  newId?: () => string;
+}
+
+export interface SyncResult {
+  plan: SyncPlan;
+  /** Undefined for a dry run. */
+  run?: SyncRunSummary;
+  outcomes: {
+    ref: RecordRef;
+    action: StepAction;
+    outcome: Outcome;
+    qboId?: string;
+    failure?: ClassifiedFailure;
+  }[];
+}
+
+const outcomeOf: Record<StepAction, Outcome> = {
+  create: "created",
+  link: "linked",
+  update: "updated",
+  reactivate: "reactivated",
+  inactivate: "inactivated",
+  delete: "deleted",
+  skip: "skipped",
+  held: "held",
+  blocked: "blocked",
+};
+
+const emptyCounts = (): Record<Outcome, number> => ({
+  created: 0,
+  linked: 0,
+  updated: 0,
+  reactivated: 0,
+  inactivated: 0,
+  deleted: 0,
+  skipped: 0,
+  held: 0,
+  blocked: 0,
+  failed: 0,
+  pending: 0,
+});
+
+let idCounter = 0;
+const defaultNewId = (): string =>
+  `${Date.now().toString(36)}${(idCounter++).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+
+/** The op's identity towards QBO: what is written, to which version; the same write → the same id. */
+export function requestIdForStep(companyId: string, step: PlanStep, generation = 0): string {
+  return `ll-${fingerprint([companyId, step.ref, step.action, step.fingerprint ?? "", step.qboId ?? "", step.syncToken ?? "", generation])}`;
+}
+
+/**
+ * One sync of one company: recover what a dead runner left, plan, persist the plan as outbox rows,
+ * then execute them in batches within QBO's limits, each result applied as it comes. A failure of one
+ * record is recorded against it and the run goes on wherever records do not depend on it.
+ */
+export async function runSync(o: RunSyncOptions): Promise<SyncResult> {
+  const { store, clock } = o;
+  const now = (): string => clock.now().toISOString();
+  const ttl = o.leaseTtlMs ?? 60_000;
+  const emit = (e: SyncEvent): void => o.onEvent?.(e);
+  const newId = o.newId ?? defaultNewId;
+
+  if (o.dryRun) {
+    if (o.pull) await o.pull();
+    const inputs = await store.loadInputs();
+    const plan = planSync({ ...inputs, ...policies(o), ...(o.only ? { only: o.only } : {}) });
+    return { plan, outcomes: [] };
+  }
+
+  if (!(await store.acquireLease(o.holder, ttl, clock.now()))) throw new SyncBusyError(store.companyId);
+  let leaseLost = false;
+  const renew = setInterval(
+    () => {
+      store.renewLease(o.holder, ttl, clock.now()).then(
+        (ok) => {
+          if (!ok) leaseLost = true;
+        },
+        () => undefined,
+      );
+    },
+    Math.max(1000, ttl / 3),
+  );
+  try {
+    const recovered = await recover(o, now);
+    if (o.pull) await o.pull();
+    const inputs = await store.loadInputs();
+    const plan = planSync({ ...inputs, ...policies(o), ...(o.only ? { only: o.only } : {}) });
+    const run: SyncRunSummary = {
+      id: newId(),
+      companyId: store.companyId,
+      trigger: o.trigger ?? "manual",
+      startedAt: now(),
+      status: "running",
+      counts: emptyCounts(),
+      byEntity: {},
+      operations: 0,
+      calls: 0,
+      throttleWaitMs: 0,
+    };
+    await store.startRun(run);
+    if (recovered.confirmed + recovered.failed + recovered.pending > 0)
+      emit({ type: "recovered", runId: run.id, ...recovered });
+    await store.replaceFindings(run.id, plan.findings, now());
+    if (store.saveReviewSuggestions && plan.reviews.length > 0)
+      await store.saveReviewSuggestions(run.id, plan.reviews, now());
+
+    const executor = new Executor(o, run, plan, inputs.links, newId, () => leaseLost);
+    return await executor.execute();
+  } finally {
+    clearInterval(renew);
+    await store.releaseLease(o.holder);
+  }
+}
+
+function policies(o: RunSyncOptions): { validationPolicy?: ValidationPolicy; matchPolicy?: MatchPolicy } {
+  return {
+    ...(o.validationPolicy ? { validationPolicy: o.validationPolicy } : {}),
+    ...(o.matchPolicy ? { matchPolicy: o.matchPolicy } : {}),
+  };
+}
+
+/**
+ * Finishes what a runner killed mid-run left behind. Ops that were sent (outcome unknown) are sent
+ * again exactly as before — same body, same batch, same requestid — so QBO answers from its cache
+ * instead of writing twice; planned ops never sent are abandoned (this run plans them afresh).
+ */
+async function recover(
+  o: RunSyncOptions,
+  now: () => string,
+): Promise<{ confirmed: number; failed: number; pending: number }> {
+  const { store } = o;
+  const ops = await store.unfinishedOps();
+  const tally = { confirmed: 0, failed: 0, pending: 0 };
+  const planned = ops.filter((op) => op.state === "planned").map((op) => op.id);
+  if (planned.length > 0) await store.abandonOps(planned, now());
+  const groups = new Map<string, OutboxOp[]>();
+  for (const op of ops) {
+    if (op.state !== "sent" || op.batchKey === undefined) continue;
+    const list = groups.get(op.batchKey);
+    if (list) list.push(op);
+    else groups.set(op.batchKey, [op]);
+  }
+  for (const [batchKey, group] of groups) {
+    group.sort((a, b) => a.seq - b.seq);
+    const writes = group.map(toWrite);
+    const results = batchKey.startsWith("single:")
+      ? [await o.qbo.write(writes[0]!)]
+      : await o.qbo.batch(writes);
+    for (const [i, r] of results.entries()) {
+      const op = group[i]!;
+      if (r.ok) {
+        await store.confirmOp(op, linkFor(op, r.object, now()), now());
+        tally.confirmed++;
+      } else if (r.outcomeUnknown) tally.pending++;
+      else {
+        await store.failOp(op, r.failure, now());
+        tally.failed++;
+      }
+    }
+  }
+  for (const run of await store.listUnfinishedRuns()) {
+    await store.saveRun({
+      ...run,
+      status: "interrupted",
+      finishedAt: now(),
+      note: "the runner stopped before finishing; its work was recovered by the next run",
+    });
+  }
+  return tally;
+}
+
+function toWrite(op: OutboxOp): QboWriteOp {
+  const operation = op.action === "create" ? "create" : op.action === "delete" ? "delete" : "update";
+  return { key: op.requestId, entity: op.entity, operation, payload: op.payload ?? {} };
+}
+
+function linkFor(op: OutboxOp, object: Record<string, unknown>, at: string): RecordLink | null {
+  if (op.action === "delete") return null;
+  // QBO-only records (a duplicate made inactive, an account reactivated) have no link of ours.
+  if (op.ref.startsWith("ACCT:") || op.ref.startsWith("C:qbo-")) return null;
+  return {
+    ref: op.ref,
+    qboId: String(object["Id"] ?? op.qboId ?? ""),
+    syncToken: String(object["SyncToken"] ?? ""),
+    fingerprint: op.fingerprint ?? "",
+    lastSyncedAt: at,
+  };
+}
+
+/** Executes a persisted plan: a dependency-aware ready queue drained by batch and single lanes. */
+class Executor {
+  private readonly links: Map<RecordRef, RecordLink>;
+  private readonly ops: OutboxOp[] = [];
+  private readonly opByRef = new Map<RecordRef, OutboxOp>();
+  private readonly waiting = new Map<string, number>();
+  private readonly dependents = new Map<RecordRef, OutboxOp[]>();
+  private readonly ready: OutboxOp[] = [];
+  private readyHead = 0;
+  private readonly finished = new Map<RecordRef, boolean>();
+  private readonly outcomes: SyncResult["outcomes"] = [];
+  private inFlight = 0;
+  private remaining = 0;
+  private wake: (() => void) | undefined;
+  private stop: { status: "cancelled" | "needs-reconnect" | "interrupted"; note: string } | undefined;
+  private done = 0;
+  private total = 0;
+
+  constructor(
+    private readonly o: RunSyncOptions,
+    private readonly run: SyncRunSummary,
+    private readonly plan: SyncPlan,
+    links: ReadonlyMap<RecordRef, RecordLink>,
+    private readonly newId: () => string,
+    private readonly leaseLost: () => boolean,
+  ) {
+    this.links = new Map(links);
+  }
+
+  private now(): string {
+    return this.o.clock.now().toISOString();
+  }
+
+  private emit(e: SyncEvent): void {
+    this.o.onEvent?.(e);
+  }
+
+  private count(entity: PlanStep["entity"], outcome: Outcome): void {
+    this.run.counts[outcome]++;
+    const e = (this.run.byEntity[entity] ??= {});
+    e[outcome] = (e[outcome] ?? 0) + 1;
+  }
+
+  async execute(): Promise<SyncResult> {
+    const { store } = this.o;
+
+    const repairedRefs = new Set<RecordRef>();
+    for (const step of this.plan.steps) {
+      if (!writingActions.has(step.action)) {
+        this.count(step.entity, outcomeOf[step.action]);
+        this.outcomes.push({ ref: step.ref, action: step.action, outcome: outcomeOf[step.action] });
+        continue;
+      }
+      repairedRefs.add(step.ref);
+      const op: OutboxOp = {
+        id: this.newId(),
+        runId: this.run.id,
+        seq: step.seq,
+        ref: step.ref,
+        entity: step.entity,
+        action: step.action,
+        state: "planned",
+        requestId: requestIdForStep(store.companyId, step),
+        needs: step.needs,
+      };
+      const payload = this.payloadFor(step);
+      if (payload !== undefined) op.payload = payload;
+      if (step.fingerprint !== undefined) op.fingerprint = step.fingerprint;
+      if (step.qboId !== undefined) op.qboId = step.qboId;
+      if (step.syncToken !== undefined) op.syncToken = step.syncToken;
+      this.ops.push(op);
+      this.opByRef.set(op.ref, op);
+    }
+    await store.insertOps(this.ops);
+    for (const repair of this.plan.repairs)
+      if (repairedRefs.has(repair.ref))
+        await store.audit({
+          ...repairAuditEntry(repair),
+          detail: { ...repairAuditEntry(repair).detail, runId: this.run.id },
+        });
+
+    this.total = this.ops.length;
+    this.remaining = this.ops.length;
+    this.emit({
+      type: "run-started",
+      runId: this.run.id,
+      companyId: store.companyId,
+      total: this.total,
+      counts: this.plan.counts,
+    });
+    const dead: OutboxOp[] = [];
+    for (const op of this.ops) {
+      let waits = 0;
+      for (const n of op.needs) {
+        if (this.opByRef.has(n)) {
+          waits++;
+          const list = this.dependents.get(n);
+          if (list) list.push(op);
+          else this.dependents.set(n, [op]);
+        } else if (!this.links.has(n)) dead.push(op);
+      }
+      this.waiting.set(op.id, waits);
+      if (waits === 0 && !dead.includes(op)) this.ready.push(op);
+    }
+    for (const op of dead)
+      await this.failDependency(
+        op,
+        op.needs.find((n) => !this.links.has(n) && !this.opByRef.has(n))!,
+      );
+
+    const batchLanes = this.o.batchLanes ?? 2;
+    const singleLanes = this.o.singleLanes ?? 6;
+    await Promise.all([
+      ...Array.from({ length: batchLanes }, () => this.lane("batch")),
+      ...Array.from({ length: singleLanes }, () => this.lane("single")),
+    ]);
+
+    const left = this.ops.filter((op) => op.state === "planned");
+    if (this.stop) {
+      if (left.length > 0)
+        await store.abandonOps(
+          left.map((op) => op.id),
+          this.now(),
+        );
+    } else {
+      // Only a dependency cycle can leave ops unsent without a stop; validation should have caught it.
+      for (const op of left)
+        await this.fail(op, {
+          category: "invalid-data",
+          message: "It depends on itself through other records",
+        });
+    }
+    for (const op of this.ops) if (op.state === "sent") this.count(op.entity, "pending");
+    const r = this.run;
+    r.finishedAt = this.now();
+    const wrote =
+      r.counts.created +
+      r.counts.updated +
+      r.counts.linked +
+      r.counts.reactivated +
+      r.counts.inactivated +
+      r.counts.deleted;
+    r.status = this.stop
+      ? this.stop.status
+      : r.counts.failed === 0 && r.counts.pending === 0
+        ? "succeeded"
+        : wrote > 0
+          ? "partial"
+          : "failed";
+    if (this.stop) r.note = this.stop.note;
+    await store.saveRun(r);
+    this.emit({ type: "run-finished", run: r });
+    return { plan: this.plan, run: r, outcomes: this.outcomes };
+  }
+
+  /** The body as it will be sent, still with placeholders; updates carry only what changes. */
+  private payloadFor(step: PlanStep): QboPayload | undefined {
+    switch (step.action) {
+      case "create":
+        return step.payload;
+      case "delete":
+        return { Id: step.qboId, SyncToken: step.syncToken };
+      case "link": {
+        if (!step.changes || step.changes.length === 0) return undefined;
+        const fields = Object.fromEntries(step.changes.map((c) => [c.field, step.payload?.[c.field]]));
+        return { ...fields, Id: step.qboId, SyncToken: step.syncToken, sparse: true };
+      }
+      default:
+        return { ...step.payload, Id: step.qboId, SyncToken: step.syncToken, sparse: true };
+    }
+  }
+
+  private take(n: number): OutboxOp[] {
+    const out: OutboxOp[] = [];
+    while (out.length < n && this.readyHead < this.ready.length) out.push(this.ready[this.readyHead++]!);
+    if (this.readyHead > 4096) {
+      this.ready.splice(0, this.readyHead);
+      this.readyHead = 0;
+    }
+    return out;
+  }
+
+  private async checkStop(): Promise<void> {
+    if (this.stop) return;
+    if (this.o.signal?.aborted || (await this.o.store.cancelRequested(this.run.id)))
+      this.stop = { status: "cancelled", note: "cancelled before it finished; what was sent is kept" };
+    else if (this.leaseLost())
+      this.stop = { status: "interrupted", note: "another runner took over the company's lease" };
+  }
+
+  private async lane(kind: "batch" | "single"): Promise<void> {
+    const size = kind === "batch" ? Math.min(30, this.o.batchSize ?? 30) : 1;
+    for (;;) {
+      if (this.stop) return;
+      const ops = this.take(size);
+      if (ops.length === 0) {
+        if (this.remaining === 0 || (this.inFlight === 0 && this.readyHead >= this.ready.length)) {
+          this.wake?.();
+          return;
+        }
+        await new Promise<void>((resolve) => {
+          const previous = this.wake;
+          this.wake = () => {
+            this.wake = undefined;
+            previous?.();
+            resolve();
+          };
+        });
+        continue;
+      }
+      this.inFlight++;
+      try {
+        await this.checkStop();
+        if (this.stop) {
+          // Not sent: put back so they are abandoned with the rest.
+          return;
+        }
+        await this.send(ops, kind);
+      } finally {
+        this.inFlight--;
+        const w = this.wake;
+        this.wake = undefined;
+        w?.();
+      }
+    }
+  }
+
+  private async send(ops: OutboxOp[], kind: "batch" | "single"): Promise<void> {
+    const { store } = this.o;
+    const writes: QboWriteOp[] = [];
+    const sendable: OutboxOp[] = [];
+    for (const op of ops) {
+      if (op.action === "link" && op.payload === undefined) {
+        // Nothing differs: the link is all there is to save.
+        await this.confirm(op, { Id: op.qboId, SyncToken: op.syncToken ?? "" });
+        continue;
+      }
+      try {
+        op.payload = resolveLocalRefs(op.payload ?? {}, (ref) => this.links.get(ref)?.qboId);
+      } catch (err) {
+        if (!(err instanceof UnresolvedReferenceError)) throw err;
+        await this.failDependency(op, err.ref);
+        continue;
+      }
+      sendable.push(op);
+      writes.push(toWrite(op));
+    }
+    if (sendable.length === 0) return;
+    const batchKey =
+      kind === "batch" && sendable.length > 1 ? `batch:${this.newId()}` : `single:${sendable[0]!.requestId}`;
+    await store.markSent(
+      sendable.map((op) => ({ id: op.id, batchKey, payload: op.payload! })),
+      this.now(),
+    );
+    for (const op of sendable) {
+      op.state = "sent";
+      op.batchKey = batchKey;
+    }
+    this.run.calls++;
+    this.run.operations += sendable.length;
+    const results = batchKey.startsWith("single:")
+      ? [await this.o.qbo.write(writes[0]!)]
+      : await this.o.qbo.batch(writes);
+    for (const [i, r] of results.entries()) await this.apply(sendable[i]!, r);
+    this.emit({ type: "progress", runId: this.run.id, done: this.done, total: this.total });
+    if (this.run.calls % 10 === 0) await store.saveRun(this.run);
+  }
+
+  private async apply(op: OutboxOp, r: QboWriteResult): Promise<void> {
+    if (r.ok) return this.confirm(op, r.object);
+    if (r.needsReconnect) {
+      this.stop = {
+        status: "needs-reconnect",
+        note: "QuickBooks refused the connection; reconnect to continue",
+      };
+    }
+    if (r.outcomeUnknown) {
+      // Left "sent": the next run sends it again identically and learns what happened.
+      await this.finish(op, false);
+      return;
+    }
+    if (r.failure.code === "5010" && (op.action === "update" || op.action === "link")) {
+      const retried = await this.retryStale(op, r.failure);
+      if (retried) return;
+    }
+    await this.fail(op, r.failure);
+  }
+
+  /** A 5010: re-read, check field by field who changed what, and send ours again once if no conflict. */
+  private async retryStale(op: OutboxOp, failure: ClassifiedFailure): Promise<boolean> {
+    const { store, qbo } = this.o;
+    const theirs = await qbo.read(op.entity, op.qboId ?? "");
+    if (!theirs) return false;
+    const base = await store.lastSentPayload(op.ref);
+    const { Id: _id, SyncToken: _t, sparse: _s, ...ours } = op.payload ?? {};
+    const { merged, conflicts } = threeWay(base, ours, theirs);
+    if (conflicts.length > 0) {
+      const detail = conflicts
+        .map(
+          (c) =>
+            `${c.field}: QuickBooks has ${JSON.stringify(c.theirs)}, the app has ${JSON.stringify(c.ours)}`,
+        )
+        .join("; ");
+      await this.fail(op, {
+        category: "stale",
+        code: "conflict",
+        message: `Changed in QuickBooks and in the app since the last sync; choose which to keep (${conflicts.map((c) => c.field).join(", ")})`,
+        detail,
+      });
+      return true;
+    }
+    const retry: OutboxOp = {
+      ...op,
+      requestId: `${op.requestId}-r${String(theirs["SyncToken"] ?? "")}`.slice(0, 36),
+      payload: { ...merged, Id: op.qboId, SyncToken: String(theirs["SyncToken"] ?? ""), sparse: true },
+    };
+    const batchKey = `single:${retry.requestId}`;
+    await store.markSent([{ id: op.id, batchKey, payload: retry.payload! }], this.now());
+    this.run.calls++;
+    const r = await qbo.write(toWrite(retry));
+    if (r.ok) {
+      await this.confirm(retry, r.object);
+      return true;
+    }
+    await this.fail(op, r.ok ? failure : r.failure);
+    return true;
+  }
+
+  private async confirm(op: OutboxOp, object: Record<string, unknown>): Promise<void> {
+    const link = linkFor(op, object, this.now());
+    await this.o.store.confirmOp(op, link, this.now());
+    op.state = "confirmed";
+    if (link) this.links.set(op.ref, link);
+    else if (op.action === "delete") this.links.delete(op.ref);
+    const outcome = outcomeOf[op.action];
+    this.count(op.entity, outcome);
+    const qboId = link?.qboId ?? op.qboId;
+    this.outcomes.push({ ref: op.ref, action: op.action, outcome, ...(qboId ? { qboId } : {}) });
+    this.emit({
+      type: "step-done",
+      runId: this.run.id,
+      ref: op.ref,
+      action: op.action,
+      outcome,
+      ...(qboId ? { qboId } : {}),
+    });
+    await this.finish(op, true);
+  }
+
+  private async fail(op: OutboxOp, failure: ClassifiedFailure): Promise<void> {
+    op.state = "failed";
+    op.error = failure;
+    await this.o.store.failOp(op, failure, this.now());
+    this.count(op.entity, "failed");
+    this.outcomes.push({ ref: op.ref, action: op.action, outcome: "failed", failure });
+    this.emit({ type: "step-failed", runId: this.run.id, ref: op.ref, action: op.action, failure });
+    await this.finish(op, false);
+  }
+
+  private async failDependency(op: OutboxOp, need: RecordRef): Promise<void> {
+    if (op.state !== "planned") return;
+    await this.fail(op, {
+      category: "inactive-or-missing",
+      message: `It needs ${need}, which is not in QuickBooks (it could not be synced in this run)`,
+    });
+  }
+
+  /** Marks a record's op finished and releases (or fails) the ops that were waiting for it. */
+  private async finish(op: OutboxOp, ok: boolean): Promise<void> {
+    this.finished.set(op.ref, ok);
+    this.remaining--;
+    this.done++;
+    for (const d of this.dependents.get(op.ref) ?? []) {
+      if (d.state !== "planned") continue;
+      if (!ok && !this.links.has(op.ref)) {
+        await this.failDependency(d, op.ref);
+        continue;
+      }
+      const w = (this.waiting.get(d.id) ?? 1) - 1;
+      this.waiting.set(d.id, w);
+      if (w === 0) this.ready.push(d);
+    }
+  }
+}

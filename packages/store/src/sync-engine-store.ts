@@ -1,0 +1,720 @@
+import {
+  recordRef,
+  syncKinds,
+  type ClassifiedFailure,
+  type Customer,
+  type Finding,
+  type ItemRecord,
+  type InvoiceRecord,
+  type CreditMemoRecord,
+  type PaymentRecord,
+  type OutboxOp,
+  type QboPayload,
+  type QueueHold,
+  type RecordLink,
+  type RecordRef,
+  type SyncKind,
+  type SyncRunSummary,
+} from "@ledgerlink/core";
+import type { Kysely, Selectable } from "kysely";
+import { newId } from "./ids.js";
+import type { Database, SyncOpsTable, SyncRunsTable } from "./schema.js";
+
+/** What the store contributes to a sync's inputs (the QBO mirror and review decisions come from beside it). */
+export interface RecordInputs {
+  records: {
+    customers: Customer[];
+    items: ItemRecord[];
+    invoices: InvoiceRecord[];
+    creditMemos: CreditMemoRecord[];
+    payments: PaymentRecord[];
+  };
+  deleted: { kind: SyncKind; id: string }[];
+  links: Map<RecordRef, RecordLink>;
+  holds: QueueHold[];
+}
+
+export interface ScheduleSetting {
+  mode: "manual" | "every" | "daily" | "on-change";
+  everyMinutes?: number;
+  /** "HH:MM" in `timeZone` (an IANA name), for "daily". */
+  dailyAt?: string;
+  timeZone?: string;
+  nextRunAt?: string;
+}
+
+export class RunNotFoundError extends Error {
+  override readonly name = "RunNotFoundError";
+  constructor(readonly runId: string) {
+    super(`No sync run ${runId} in this company`);
+  }
+}
+
+const CHUNK = 500;
+const leaseName = (companyId: string): string => `sync-lease:${companyId}`;
+const prefixOfKind: Record<SyncKind, string> = {
+  customer: "C",
+  item: "ITEM",
+  invoice: "INV",
+  creditMemo: "CM",
+  payment: "PMT",
+};
+const kindOfPrefix = new Map(Object.entries(prefixOfKind).map(([k, p]) => [p, k as SyncKind]));
+
+/** Splits `INV:77` into the links table's (entity, local_id): entity is the record kind. */
+export function linkKey(ref: RecordRef): { entity: string; localId: string } {
+  const i = ref.indexOf(":");
+  return { entity: kindOfPrefix.get(ref.slice(0, i)) ?? ref.slice(0, i), localId: ref.slice(i + 1) };
+}
+
+/**
+ * The sync engine's persistence for one company: inputs, the outbox, runs, the run lease, findings,
+ * queue holds and the schedule. Every query is scoped by company here.
+ */
+export class SyncEngineStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly companyId: string,
+  ) {}
+
+  // ---- inputs --------------------------------------------------------------------------------
+
+  async loadRecordInputs(): Promise<RecordInputs> {
+    const rows = await this.db
+      .selectFrom("records")
+      .select(["kind", "id", "data", "deleted_at"])
+      .where("company_id", "=", this.companyId)
+      .orderBy("kind")
+      .orderBy("id")
+      .execute();
+    const records: RecordInputs["records"] = {
+      customers: [],
+      items: [],
+      invoices: [],
+      creditMemos: [],
+      payments: [],
+    };
+    const deleted: RecordInputs["deleted"] = [];
+    const listOf: Record<SyncKind, unknown[]> = {
+      customer: records.customers,
+      item: records.items,
+      invoice: records.invoices,
+      creditMemo: records.creditMemos,
+      payment: records.payments,
+    };
+    for (const r of rows) {
+      const kind = r.kind as SyncKind;
+      if (!syncKinds.includes(kind)) continue;
+      if (r.deleted_at !== null) deleted.push({ kind, id: r.id });
+      else listOf[kind].push(JSON.parse(r.data));
+    }
+    return { records, deleted, links: await this.listLinks(), holds: await this.listHolds() };
+  }
+
+  async listLinks(): Promise<Map<RecordRef, RecordLink>> {
+    const rows = await this.db
+      .selectFrom("links")
+      .selectAll()
+      .where("company_id", "=", this.companyId)
+      .execute();
+    const out = new Map<RecordRef, RecordLink>();
+    for (const r of rows) {
+      const ref = `${prefixOfKind[r.entity as SyncKind] ?? r.entity}:${r.local_id}` as RecordRef;
+      out.set(ref, {
+        ref,
+        qboId: r.qbo_id,
+        syncToken: r.sync_token,
+        fingerprint: r.fingerprint,
+        lastSyncedAt: r.last_synced_at,
+      });
+    }
+    return out;
+  }
+
+  // ---- lease ---------------------------------------------------------------------------------
+
+  async acquireLease(holder: string, ttlMs: number, now: Date): Promise<boolean> {
+    const name = leaseName(this.companyId);
+    await this.db
+      .deleteFrom("locks")
+      .where("name", "=", name)
+      .where("expires_at", "<", now.toISOString())
+      .execute();
+    const r = await this.db
+      .insertInto("locks")
+      .values({ name, holder, expires_at: new Date(now.getTime() + ttlMs).toISOString() })
+      .onConflict((oc) => oc.column("name").doNothing())
+      .executeTakeFirst();
+    if (Number(r.numInsertedOrUpdatedRows ?? 0n) === 1) return true;
+    // Re-entrant for the same holder (a runner that restarts its loop keeps its lease).
+    return this.renewLease(holder, ttlMs, now);
+  }
+
+  async renewLease(holder: string, ttlMs: number, now: Date): Promise<boolean> {
+    const r = await this.db
+      .updateTable("locks")
+      .set({ expires_at: new Date(now.getTime() + ttlMs).toISOString() })
+      .where("name", "=", leaseName(this.companyId))
+      .where("holder", "=", holder)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  async releaseLease(holder: string): Promise<void> {
+    await this.db
+      .deleteFrom("locks")
+      .where("name", "=", leaseName(this.companyId))
+      .where("holder", "=", holder)
+      .execute();
+  }
+
+  /** Who holds the company's run lease now, if anyone (for status pages). */
+  async leaseHolder(now: Date): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom("locks")
+      .select(["holder", "expires_at"])
+      .where("name", "=", leaseName(this.companyId))
+      .executeTakeFirst();
+    return row && row.expires_at > now.toISOString() ? row.holder : undefined;
+  }
+
+  // ---- runs ----------------------------------------------------------------------------------
+
+  async startRun(run: SyncRunSummary): Promise<void> {
+    await this.db
+      .insertInto("sync_runs")
+      .values({
+        id: run.id,
+        company_id: this.companyId,
+        started_at: run.startedAt,
+        finished_at: run.finishedAt ?? null,
+        status: run.status,
+        created: run.counts.created,
+        updated: run.counts.updated,
+        skipped: run.counts.skipped,
+        failed: run.counts.failed,
+        trigger: run.trigger,
+        summary: JSON.stringify(run),
+        note: run.note ?? null,
+      })
+      .execute();
+  }
+
+  async saveRun(run: SyncRunSummary): Promise<void> {
+    await this.db
+      .updateTable("sync_runs")
+      .set({
+        finished_at: run.finishedAt ?? null,
+        status: run.status,
+        created: run.counts.created,
+        updated: run.counts.updated,
+        skipped: run.counts.skipped,
+        failed: run.counts.failed,
+        summary: JSON.stringify(run),
+        note: run.note ?? null,
+      })
+      .where("company_id", "=", this.companyId)
+      .where("id", "=", run.id)
+      .execute();
+  }
+
+  private toSummary(row: Selectable<SyncRunsTable>): SyncRunSummary {
+    const base: SyncRunSummary = row.summary
+      ? (JSON.parse(row.summary) as SyncRunSummary)
+      : {
+          id: row.id,
+          companyId: this.companyId,
+          trigger: "manual",
+          startedAt: row.started_at,
+          status: "running",
+          counts: {
+            created: row.created,
+            linked: 0,
+            updated: row.updated,
+            reactivated: 0,
+            inactivated: 0,
+            deleted: 0,
+            skipped: row.skipped,
+            held: 0,
+            blocked: 0,
+            failed: row.failed,
+            pending: 0,
+          },
+          byEntity: {},
+          operations: 0,
+          calls: 0,
+          throttleWaitMs: 0,
+        };
+    const out: SyncRunSummary = { ...base, status: row.status as SyncRunSummary["status"] };
+    if (row.finished_at !== null) out.finishedAt = row.finished_at;
+    else delete out.finishedAt;
+    if (row.note !== null) out.note = row.note;
+    return out;
+  }
+
+  async listUnfinishedRuns(): Promise<SyncRunSummary[]> {
+    const rows = await this.db
+      .selectFrom("sync_runs")
+      .selectAll()
+      .where("company_id", "=", this.companyId)
+      .where("status", "=", "running")
+      .execute();
+    return rows.map((r) => this.toSummary(r));
+  }
+
+  /** Runs newest first; `before` is the `startedAt` of the last run of the previous page. */
+  async listRunSummaries(opts: { limit?: number; before?: string } = {}): Promise<SyncRunSummary[]> {
+    let q = this.db.selectFrom("sync_runs").selectAll().where("company_id", "=", this.companyId);
+    if (opts.before !== undefined) q = q.where("started_at", "<", opts.before);
+    const rows = await q
+      .orderBy("started_at", "desc")
+      .orderBy("id", "desc")
+      .limit(opts.limit ?? 20)
+      .execute();
+    return rows.map((r) => this.toSummary(r));
+  }
+
+  async getRun(runId: string): Promise<SyncRunSummary> {
+    const row = await this.db
+      .selectFrom("sync_runs")
+      .selectAll()
+      .where("company_id", "=", this.companyId)
+      .where("id", "=", runId)
+      .executeTakeFirst();
+    if (!row) throw new RunNotFoundError(runId);
+    return this.toSummary(row);
+  }
+
+  /** Asks a running run to stop after the calls in flight; false when it is not running. */
+  async requestCancel(runId: string, at: string): Promise<boolean> {
+    await this.getRun(runId);
+    const r = await this.db
+      .updateTable("sync_runs")
+      .set({ cancel_requested_at: at })
+      .where("company_id", "=", this.companyId)
+      .where("id", "=", runId)
+      .where("status", "=", "running")
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  async cancelRequested(runId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom("sync_runs")
+      .select("cancel_requested_at")
+      .where("company_id", "=", this.companyId)
+      .where("id", "=", runId)
+      .executeTakeFirst();
+    return row?.cancel_requested_at != null;
+  }
+
+  // ---- outbox --------------------------------------------------------------------------------
+
+  async insertOps(ops: readonly OutboxOp[]): Promise<void> {
+    if (ops.length === 0) return;
+    const at = new Date().toISOString();
+    await this.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < ops.length; i += CHUNK) {
+        await trx
+          .insertInto("sync_ops")
+          .values(
+            ops.slice(i, i + CHUNK).map((op) => ({
+              id: op.id,
+              company_id: this.companyId,
+              run_id: op.runId,
+              seq: op.seq,
+              ref: op.ref,
+              entity: op.entity,
+              action: op.action,
+              state: op.state,
+              request_id: op.requestId,
+              batch_key: op.batchKey ?? null,
+              payload: op.payload === undefined ? null : JSON.stringify(op.payload),
+              fingerprint: op.fingerprint ?? null,
+              qbo_id: op.qboId ?? null,
+              sync_token: op.syncToken ?? null,
+              needs: JSON.stringify(op.needs),
+              error: null,
+              updated_at: at,
+            })),
+          )
+          .execute();
+      }
+    });
+  }
+
+  async markSent(
+    ops: readonly { id: string; batchKey: string; payload: QboPayload }[],
+    at: string,
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const op of ops) {
+        await trx
+          .updateTable("sync_ops")
+          .set({ state: "sent", batch_key: op.batchKey, payload: JSON.stringify(op.payload), updated_at: at })
+          .where("company_id", "=", this.companyId)
+          .where("id", "=", op.id)
+          .execute();
+      }
+    });
+  }
+
+  async confirmOp(op: OutboxOp, link: RecordLink | null, at: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable("sync_ops")
+        .set({
+          state: "confirmed",
+          qbo_id: link?.qboId ?? op.qboId ?? null,
+          sync_token: link?.syncToken ?? null,
+          updated_at: at,
+        })
+        .where("company_id", "=", this.companyId)
+        .where("id", "=", op.id)
+        .execute();
+      const { entity, localId } = linkKey(op.ref);
+      if (link) {
+        const values = {
+          qbo_id: link.qboId,
+          sync_token: link.syncToken,
+          fingerprint: link.fingerprint,
+          last_synced_at: link.lastSyncedAt,
+        };
+        await trx
+          .insertInto("links")
+          .values({ company_id: this.companyId, entity, local_id: localId, ...values })
+          .onConflict((oc) => oc.columns(["company_id", "entity", "local_id"]).doUpdateSet(values))
+          .execute();
+      } else if (op.action === "delete") {
+        await trx
+          .deleteFrom("links")
+          .where("company_id", "=", this.companyId)
+          .where("entity", "=", entity)
+          .where("local_id", "=", localId)
+          .execute();
+      }
+      await trx
+        .updateTable("sync_errors")
+        .set({ resolved_at: at })
+        .where("company_id", "=", this.companyId)
+        .where("ref", "=", op.ref)
+        .where("resolved_at", "is", null)
+        .execute();
+    });
+  }
+
+  async failOp(op: OutboxOp, failure: ClassifiedFailure, at: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable("sync_ops")
+        .set({ state: "failed", error: JSON.stringify(failure), updated_at: at })
+        .where("company_id", "=", this.companyId)
+        .where("id", "=", op.id)
+        .execute();
+      // One open run-time error per record: the latest replaces the one before.
+      await trx
+        .updateTable("sync_errors")
+        .set({ resolved_at: at })
+        .where("company_id", "=", this.companyId)
+        .where("ref", "=", op.ref)
+        .where("source", "=", "qbo")
+        .where("resolved_at", "is", null)
+        .execute();
+      await trx
+        .insertInto("sync_errors")
+        .values({
+          id: newId(),
+          company_id: this.companyId,
+          run_id: op.runId,
+          ref: op.ref,
+          local_id: linkKey(op.ref).localId,
+          category: failure.category,
+          code: failure.code ?? null,
+          message: failure.message,
+          detail: failure.detail ?? null,
+          element: failure.element ?? null,
+          created_at: at,
+          resolved_at: null,
+          source: "qbo",
+        })
+        .execute();
+    });
+  }
+
+  async unfinishedOps(): Promise<OutboxOp[]> {
+    const rows = await this.db
+      .selectFrom("sync_ops")
+      .selectAll()
+      .where("company_id", "=", this.companyId)
+      .where("state", "in", ["planned", "sent"])
+      .orderBy("seq")
+      .execute();
+    return rows.map(toOp);
+  }
+
+  async abandonOps(ids: readonly string[], at: string): Promise<void> {
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      await this.db
+        .updateTable("sync_ops")
+        .set({ state: "abandoned", updated_at: at })
+        .where("company_id", "=", this.companyId)
+        .where("id", "in", ids.slice(i, i + CHUNK))
+        .execute();
+    }
+  }
+
+  async lastSentPayload(ref: RecordRef): Promise<QboPayload | undefined> {
+    const row = await this.db
+      .selectFrom("sync_ops")
+      .select("payload")
+      .where("company_id", "=", this.companyId)
+      .where("ref", "=", ref)
+      .where("state", "=", "confirmed")
+      .where("payload", "is not", null)
+      .orderBy("updated_at", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    if (!row?.payload) return undefined;
+    const { Id: _id, SyncToken: _t, sparse: _s, ...fields } = JSON.parse(row.payload) as QboPayload;
+    return fields;
+  }
+
+  /** A run's operations in plan order (what was sent, confirmed, failed). */
+  async listOps(runId: string): Promise<OutboxOp[]> {
+    const rows = await this.db
+      .selectFrom("sync_ops")
+      .selectAll()
+      .where("company_id", "=", this.companyId)
+      .where("run_id", "=", runId)
+      .orderBy("seq")
+      .execute();
+    return rows.map(toOp);
+  }
+
+  // ---- findings --------------------------------------------------------------------------------
+
+  async replaceFindings(runId: string, findings: readonly Finding[], at: string): Promise<void> {
+    const key = (ref: string, rule: string | null, field: string | null, message: string): string =>
+      `${ref}\u0000${rule ?? ""}\u0000${field ?? ""}\u0000${message}`;
+    await this.db.transaction().execute(async (trx) => {
+      const open = await trx
+        .selectFrom("sync_errors")
+        .select(["id", "ref", "rule", "field", "message"])
+        .where("company_id", "=", this.companyId)
+        .where("source", "=", "preflight")
+        .where("resolved_at", "is", null)
+        .execute();
+      const openByKey = new Map(open.map((r) => [key(r.ref, r.rule, r.field, r.message), r.id]));
+      const keep = new Set<string>();
+      const inserts = [];
+      for (const f of findings) {
+        const k = key(f.ref, f.rule.id, f.field ?? null, f.message);
+        if (keep.has(k)) continue;
+        keep.add(k);
+        if (openByKey.has(k)) continue; // still open: keep its id, so links to it stay valid
+        inserts.push({
+          id: newId(),
+          company_id: this.companyId,
+          run_id: runId,
+          ref: f.ref,
+          local_id: linkKey(f.ref).localId,
+          category: f.category,
+          code: null,
+          message: f.message,
+          detail: f.rule.text,
+          element: null,
+          created_at: at,
+          resolved_at: null,
+          source: "preflight",
+          severity: f.severity,
+          rule: f.rule.id,
+          field: f.field ?? null,
+          fixes: JSON.stringify(f.fixes),
+        });
+      }
+      const gone = open.filter((r) => !keep.has(key(r.ref, r.rule, r.field, r.message))).map((r) => r.id);
+      for (let i = 0; i < gone.length; i += CHUNK) {
+        await trx
+          .updateTable("sync_errors")
+          .set({ resolved_at: at })
+          .where("company_id", "=", this.companyId)
+          .where("id", "in", gone.slice(i, i + CHUNK))
+          .execute();
+      }
+      for (let i = 0; i < inserts.length; i += 200)
+        await trx
+          .insertInto("sync_errors")
+          .values(inserts.slice(i, i + 200))
+          .execute();
+    });
+  }
+
+  // ---- audit ---------------------------------------------------------------------------------
+
+  async audit(entry: {
+    ref: RecordRef;
+    action: string;
+    actor: string;
+    detail: Record<string, unknown>;
+  }): Promise<void> {
+    await this.db
+      .insertInto("audit_events")
+      .values({
+        id: newId(),
+        company_id: this.companyId,
+        at: new Date().toISOString(),
+        actor: entry.actor,
+        ref: entry.ref,
+        action: entry.action,
+        detail: JSON.stringify(entry.detail),
+      })
+      .execute();
+  }
+
+  // ---- the Ready-To-Sync queue ---------------------------------------------------------------
+
+  /** Holds in effect: a "removed" record comes back to the queue once the app changes it. */
+  async listHolds(): Promise<QueueHold[]> {
+    const rows = await this.db
+      .selectFrom("queue_holds")
+      .selectAll()
+      .where("company_id", "=", this.companyId)
+      .execute();
+    if (rows.length === 0) return [];
+    const updated = new Map<string, string>();
+    const recs = await this.db
+      .selectFrom("records")
+      .select(["kind", "id", "updated_at"])
+      .where("company_id", "=", this.companyId)
+      .execute();
+    for (const r of recs) updated.set(recordRef(r.kind as SyncKind, r.id), r.updated_at);
+    const out: QueueHold[] = [];
+    for (const r of rows) {
+      if (r.state === "removed" && (updated.get(r.ref) ?? "") > r.at) continue;
+      const hold: QueueHold = { ref: r.ref as RecordRef, state: r.state as QueueHold["state"], by: r.actor };
+      if (r.reason !== null) hold.reason = r.reason;
+      out.push(hold);
+    }
+    return out;
+  }
+
+  /** Holds a record (`held`) or removes it from the queue until it changes (`removed`); audited. */
+  async setHold(
+    ref: RecordRef,
+    state: QueueHold["state"],
+    actor: string,
+    reason: string | undefined,
+    at: string,
+  ): Promise<void> {
+    const values = { state, reason: reason ?? null, actor, at };
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto("queue_holds")
+        .values({ company_id: this.companyId, ref, ...values })
+        .onConflict((oc) => oc.columns(["company_id", "ref"]).doUpdateSet(values))
+        .execute();
+      await trx
+        .insertInto("audit_events")
+        .values({
+          id: newId(),
+          company_id: this.companyId,
+          at,
+          actor,
+          ref,
+          action: state === "held" ? "queue.hold" : "queue.remove",
+          detail: JSON.stringify(reason === undefined ? {} : { reason }),
+        })
+        .execute();
+    });
+  }
+
+  /** Puts a held or removed record back in the queue; false when it was not held. */
+  async release(ref: RecordRef, actor: string, at: string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const r = await trx
+        .deleteFrom("queue_holds")
+        .where("company_id", "=", this.companyId)
+        .where("ref", "=", ref)
+        .executeTakeFirst();
+      if (Number(r.numDeletedRows) === 0) return false;
+      await trx
+        .insertInto("audit_events")
+        .values({
+          id: newId(),
+          company_id: this.companyId,
+          at,
+          actor,
+          ref,
+          action: "queue.release",
+          detail: "{}",
+        })
+        .execute();
+      return true;
+    });
+  }
+
+  // ---- schedule ------------------------------------------------------------------------------
+
+  async getSchedule(): Promise<ScheduleSetting> {
+    const row = await this.db
+      .selectFrom("sync_schedules")
+      .selectAll()
+      .where("company_id", "=", this.companyId)
+      .executeTakeFirst();
+    if (!row) return { mode: "manual" };
+    const s: ScheduleSetting = { mode: row.mode as ScheduleSetting["mode"] };
+    if (row.every_minutes !== null) s.everyMinutes = row.every_minutes;
+    if (row.daily_at !== null) s.dailyAt = row.daily_at;
+    if (row.time_zone !== null) s.timeZone = row.time_zone;
+    if (row.next_run_at !== null) s.nextRunAt = row.next_run_at;
+    return s;
+  }
+
+  async saveSchedule(s: ScheduleSetting, at: string): Promise<void> {
+    const values = {
+      mode: s.mode,
+      every_minutes: s.everyMinutes ?? null,
+      daily_at: s.dailyAt ?? null,
+      time_zone: s.timeZone ?? null,
+      next_run_at: s.nextRunAt ?? null,
+      updated_at: at,
+    };
+    await this.db
+      .insertInto("sync_schedules")
+      .values({ company_id: this.companyId, ...values })
+      .onConflict((oc) => oc.column("company_id").doUpdateSet(values))
+      .execute();
+  }
+}
+
+/** Companies whose scheduled run is due (across companies: the scheduler's one query). */
+export async function dueSchedules(db: Kysely<Database>, now: Date): Promise<string[]> {
+  const rows = await db
+    .selectFrom("sync_schedules")
+    .select("company_id")
+    .where("mode", "in", ["every", "daily"])
+    .where("next_run_at", "<=", now.toISOString())
+    .execute();
+  return rows.map((r) => r.company_id);
+}
+
+function toOp(row: Selectable<SyncOpsTable>): OutboxOp {
+  const op: OutboxOp = {
+    id: row.id,
+    runId: row.run_id,
+    seq: Number(row.seq),
+    ref: row.ref as RecordRef,
+    entity: row.entity as OutboxOp["entity"],
+    action: row.action as OutboxOp["action"],
+    state: row.state as OutboxOp["state"],
+    requestId: row.request_id,
+    needs: JSON.parse(row.needs) as RecordRef[],
+  };
+  if (row.batch_key !== null) op.batchKey = row.batch_key;
+  if (row.payload !== null) op.payload = JSON.parse(row.payload) as QboPayload;
+  if (row.fingerprint !== null) op.fingerprint = row.fingerprint;
+  if (row.qbo_id !== null) op.qboId = row.qbo_id;
+  if (row.sync_token !== null) op.syncToken = row.sync_token;
+  if (row.error !== null) op.error = JSON.parse(row.error) as ClassifiedFailure;
+  return op;
+}
