@@ -74,85 +74,126 @@ export class CompanyStore implements SyncStore {
   ) {}
 
   /**
-   * Idempotent upsert by the app's id; one transaction, so a batch is stored whole or not at all. Reads
-   * the existing rows in chunks and inserts new ones many to a statement: round trips, not rows, are
-   * what costs on PostgreSQL. A record sent again after a delete is live again.
+   * Idempotent upsert by the app's id; one transaction, so a batch is stored whole or not at all. Each
+   * chunk of 1,000 is at most two statements: read the stored JSON of those ids, then write only the
+   * new and changed rows in one `INSERT … ON CONFLICT DO UPDATE … WHERE data differs or deleted`. An
+   * unchanged record keeps its `updated_at`, so the sync does not re-queue it; a changed or revived one
+   * (sent again after a delete) gets `at`. Round trips and per-row statements, not rows, are what cost.
    */
   async upsertRecords<K extends RecordKindName>(
     kind: K,
     records: readonly IncomingRecordOf[K][],
     at: string,
   ): Promise<UpsertResult[]> {
+    // PostgreSQL refuses to update one row twice in a statement; parseRecords never sends duplicates.
+    const ids = new Set<string>();
+    for (const r of records) {
+      if (ids.has(r.id)) throw new Error(`upsertRecords: ${kind} id "${r.id}" appears twice in one call`);
+      ids.add(r.id);
+    }
+    // 9 parameters a row: 1,000 rows stay under SQLite's (32,766) and PostgreSQL's (65,535) limits.
     const chunk = 1000;
     return this.db.transaction().execute(async (trx) => {
-      const existing = new Map<string, { data: string; deleted: boolean }>();
+      const results: UpsertResult[] = [];
       for (let i = 0; i < records.length; i += chunk) {
-        const ids = records.slice(i, i + chunk).map((c) => c.id);
-        const rows = await trx
+        const slice = records.slice(i, i + chunk);
+        const stored = new Map<string, string | null>();
+        const found = await trx
           .selectFrom("records")
           .select(["id", "data", "deleted_at"])
           .where("company_id", "=", this.companyId)
           .where("kind", "=", kind)
-          .where("id", "in", ids)
+          .where(
+            "id",
+            "in",
+            slice.map((r) => r.id),
+          )
           .execute();
-        for (const r of rows) existing.set(r.id, { data: r.data, deleted: r.deleted_at !== null });
-      }
-      const results: UpsertResult[] = [];
-      const inserts: Insertable<RecordsTable>[] = [];
-      for (const record of records) {
-        const data = JSON.stringify(record);
-        const before = existing.get(record.id);
-        if (before?.data === data && !before.deleted) {
-          results.push({ id: record.id, status: "unchanged" });
+        // A deleted row compares as "no data", so sending it again revives it.
+        for (const r of found) stored.set(r.id, r.deleted_at === null ? r.data : null);
+        const rows: Insertable<RecordsTable>[] = [];
+        for (const record of slice) {
+          const data = JSON.stringify(record);
+          if (stored.get(record.id) === data) continue;
+          rows.push({
+            company_id: this.companyId,
+            kind,
+            id: record.id,
+            ...columnsOf(kind, record),
+            data,
+            updated_at: at,
+            deleted_at: null,
+          });
+        }
+        if (rows.length === 0) {
+          for (const { id } of slice) results.push({ id, status: "unchanged" });
           continue;
         }
-        const row = { ...columnsOf(kind, record), data, updated_at: at, deleted_at: null };
-        if (before === undefined) {
-          inserts.push({ company_id: this.companyId, kind, id: record.id, ...row });
-          results.push({ id: record.id, status: "created" });
-        } else {
-          await trx
-            .updateTable("records")
-            .set(row)
-            .where("company_id", "=", this.companyId)
-            .where("kind", "=", kind)
-            .where("id", "=", record.id)
-            .execute();
-          results.push({ id: record.id, status: "updated" });
-        }
-        existing.set(record.id, { data, deleted: false });
-      }
-      // 9 columns × 1,000 rows stays under SQLite's (32,766) and PostgreSQL's (65,535) parameter limits.
-      for (let i = 0; i < inserts.length; i += 100) {
-        await trx
+        const written = await trx
           .insertInto("records")
-          .values(inserts.slice(i, i + 100))
+          .values(rows)
+          .onConflict((oc) =>
+            oc
+              .columns(["company_id", "kind", "id"])
+              .doUpdateSet((eb) => ({
+                parent_id: eb.ref("excluded.parent_id"),
+                name: eb.ref("excluded.name"),
+                data: eb.ref("excluded.data"),
+                active: eb.ref("excluded.active"),
+                updated_at: eb.ref("excluded.updated_at"),
+                deleted_at: null,
+              }))
+              .where((eb) =>
+                eb.or([
+                  eb("records.data", "<>", eb.ref("excluded.data")),
+                  eb("records.deleted_at", "is not", null),
+                ]),
+              ),
+          )
+          .returning("id")
           .execute();
+        // The WHERE also guards a writer that committed the same JSON since we read: it stays unchanged.
+        const changed = new Set(written.map((r) => r.id));
+        for (const { id } of slice) {
+          const status = !changed.has(id) ? "unchanged" : stored.has(id) ? "updated" : "created";
+          results.push({ id, status });
+        }
       }
       return results;
     });
   }
 
-  /** Marks records deleted by the app (kept, so the sync can inactivate or delete them in QBO). */
+  /**
+   * Marks records deleted by the app (kept, so the sync can inactivate or delete them in QBO). An id
+   * that is unknown or already deleted answers `deleted: false`.
+   */
   async deleteRecords(
     kind: RecordKindName,
     ids: readonly string[],
     at: string,
   ): Promise<{ id: string; deleted: boolean }[]> {
+    const chunk = 1000;
     return this.db.transaction().execute(async (trx) => {
-      const out: { id: string; deleted: boolean }[] = [];
-      for (const id of ids) {
-        const r = await trx
+      const deleted = new Set<string>();
+      for (let i = 0; i < ids.length; i += chunk) {
+        const rows = await trx
           .updateTable("records")
           .set({ deleted_at: at, updated_at: at })
           .where("company_id", "=", this.companyId)
           .where("kind", "=", kind)
-          .where("id", "=", id)
+          .where("id", "in", ids.slice(i, i + chunk))
           .where("deleted_at", "is", null)
-          .executeTakeFirst();
-        out.push({ id, deleted: Number(r.numUpdatedRows) === 1 });
+          .returning("id")
+          .execute();
+        for (const r of rows) deleted.add(r.id);
       }
-      return out;
+      // A second mention of the same id in one call finds it already deleted, as one-by-one deletes would.
+      const answered = new Set<string>();
+      return ids.map((id) => {
+        const first = deleted.has(id) && !answered.has(id);
+        answered.add(id);
+        return { id, deleted: first };
+      });
     });
   }
 

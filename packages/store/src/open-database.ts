@@ -60,6 +60,9 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase
     const sqlite = new SQLite(file);
     // WAL lets readers (dashboard, API) run while a sync writes; busy_timeout rides out short locks.
     sqlite.pragma("journal_mode = WAL");
+    // synchronous stays FULL (SQLite's default), not NORMAL: NORMAL can lose the last commits on power
+    // loss, and a lost link to a record just created in QBO would create it again on the next sync. The
+    // ingest bench meets its target without it: writes are few large transactions, so fsyncs are few.
     sqlite.pragma("busy_timeout = 5000");
     sqlite.pragma("foreign_keys = ON");
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
