@@ -47,14 +47,26 @@ describe("parseRecords", () => {
     expect(rejected[3]!.message).toMatch(/^row 4: \(record\) must be an object/);
   });
 
-  it("rejects a second row with an id already seen in the same batch", () => {
+  it("rejects every row of an id sent more than once in the batch, and keeps the others", () => {
     const { ok, rejected } = parseRecords("item", [
       { id: "A", name: "Labor" },
-      { id: "A", name: "Labour" },
+      { id: "B", name: "Parts" },
+      { id: " A", name: "Labour" },
+      { id: 7, name: "Travel" },
+      { id: "7", type: "Bundle" },
     ]);
-    expect(ok).toHaveLength(1);
-    expect(rejected[0]).toMatchObject({ index: 1, ref: "ITEM:A", field: "id" });
-    expect(rejected[0]!.message).toContain("first at row 0");
+    expect(ok.map((i) => i.id)).toEqual(["B"]);
+    expect(rejected.map((r) => [r.index, r.ref, r.field])).toEqual([
+      [0, "ITEM:A", "id"],
+      [2, "ITEM:A", "id"],
+      [3, "ITEM:7", "id"],
+      [4, "ITEM:7", "id"],
+    ]);
+    expect(rejected[0]!.message).toBe(
+      "ITEM:A: id appears 2 times in this batch (rows 0 and 2); none of them is stored: send one record per id",
+    );
+    // A duplicate that is also invalid reports both problems.
+    expect(rejected[3]!.issues.map((i) => i.field)).toEqual(["id", "name", "type"]);
   });
 
   it("keeps money exact and refuses amounts it would have to round", () => {

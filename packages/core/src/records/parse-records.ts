@@ -95,10 +95,19 @@ function idOf(row: unknown): string | undefined {
   return undefined;
 }
 
+/** "rows 0 and 3", "rows 0, 3, 9 and 2 more": where an id occurs, for a duplicate's message. */
+function rowList(indexes: readonly number[]): string {
+  const shown = indexes.slice(0, 3);
+  const more = indexes.length - shown.length;
+  if (more > 0) return `rows ${shown.join(", ")} and ${more} more`;
+  return `rows ${shown.slice(0, -1).join(", ")} and ${shown[shown.length - 1]!}`;
+}
+
 /**
  * Parses the app's rows of one kind. Good rows come back typed and normalised; each bad row comes back
- * once, naming the record (`C:1042`) and every field at fault. A second row with an id already seen
- * in the same batch is rejected: an upsert batch must say one thing per record.
+ * once, naming the record (`C:1042`) and every field at fault. An id sent more than once in a batch
+ * rejects every row carrying it: the batch says two things about one record, and storing either (first
+ * or last) would silently pick one. The app resends the one it means.
  */
 export function parseRecords<K extends IncomingKind>(
   kind: K,
@@ -106,7 +115,14 @@ export function parseRecords<K extends IncomingKind>(
 ): ParseResult<IncomingRecordOf[K]> {
   const schema = schemas[kind];
   const result: ParseResult<IncomingRecordOf[K]> = { ok: [], okIndexes: [], rejected: [] };
-  const firstIndexById = new Map<string, number>();
+  const indexesById = new Map<string, number[]>();
+  rows.forEach((row, index) => {
+    const id = idOf(row);
+    if (id === undefined) return;
+    const seen = indexesById.get(id);
+    if (seen === undefined) indexesById.set(id, [index]);
+    else seen.push(index);
+  });
   rows.forEach((row, index) => {
     const parsed = schema.safeParse(row);
     const id = parsed.success ? (parsed.data as { id: string }).id : idOf(row);
@@ -124,11 +140,18 @@ export function parseRecords<K extends IncomingKind>(
       if (ref !== undefined) rejected.ref = ref;
       result.rejected.push(rejected);
     };
-    if (!parsed.success) return reject(issuesOf(kind, parsed.error));
-    const seenAt = firstIndexById.get(parsed.data.id);
-    if (seenAt !== undefined)
-      return reject([{ field: "id", message: `appears twice in this batch (first at row ${seenAt})` }]);
-    firstIndexById.set(parsed.data.id, index);
+    const sameId = id === undefined ? undefined : indexesById.get(id);
+    const duplicate: FieldIssue[] =
+      sameId !== undefined && sameId.length > 1
+        ? [
+            {
+              field: "id",
+              message: `appears ${sameId.length} times in this batch (${rowList(sameId)}); none of them is stored: send one record per id`,
+            },
+          ]
+        : [];
+    if (!parsed.success) return reject([...duplicate, ...issuesOf(kind, parsed.error)]);
+    if (duplicate.length > 0) return reject(duplicate);
     result.ok.push(parsed.data);
     result.okIndexes.push(index);
   });
