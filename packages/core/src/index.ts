@@ -13,3 +13,4 @@ export * from "./records/index.js";
 export * from "./match/index.js";
 export * from "./validate/index.js";
 export * from "./repair/index.js";
+export * from "./mirror/index.js";
