@@ -10,6 +10,7 @@ import type {
 } from "@ledgerlink/core";
 import type { Insertable, Kysely } from "kysely";
 import { newId } from "./ids.js";
+import { QboMirrorStore } from "./qbo-mirror-store.js";
 import type { Database, RecordsTable } from "./schema.js";
 
 export type RecordKindName = IncomingKind;
@@ -72,6 +73,11 @@ export class CompanyStore implements SyncStore {
     private readonly db: Kysely<Database>,
     readonly companyId: string,
   ) {}
+
+  /** This company's QBO mirror: the objects pulled from QBO, the pull's checkpoint, webhook notices. */
+  get qbo(): QboMirrorStore {
+    return new QboMirrorStore(this.db, this.companyId);
+  }
 
   /**
    * Idempotent upsert by the app's id; one transaction, so a batch is stored whole or not at all. Each
@@ -223,12 +229,23 @@ export class CompanyStore implements SyncStore {
    * never replaces a newer one.
    */
   async noteQboChanges(
-    changes: readonly { entity: string; qboId: string; operation: string; lastUpdated: string }[],
+    changes: readonly {
+      entity: string;
+      qboId: string;
+      operation: string;
+      lastUpdated: string;
+      deletedId?: string;
+    }[],
     at: string,
   ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       for (const ch of changes) {
-        const values = { operation: ch.operation, last_updated: ch.lastUpdated, received_at: at };
+        const values = {
+          operation: ch.operation,
+          last_updated: ch.lastUpdated,
+          received_at: at,
+          deleted_id: ch.deletedId ?? null,
+        };
         await trx
           .insertInto("qbo_changes")
           .values({ company_id: this.companyId, entity: ch.entity, qbo_id: ch.qboId, ...values })

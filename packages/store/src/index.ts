@@ -6,3 +6,4 @@ export { newId } from "./ids.js";
 export * from "./test-databases.js";
 export * from "./connection-store.js";
 export * from "./named-lock.js";
+export * from "./qbo-mirror-store.js";

@@ -111,6 +111,31 @@ export interface QboChangesTable {
   /** QBO's time of the change; an older notice never overwrites a newer one. */
   last_updated: string;
   received_at: string;
+  /** For a `Merge`: the record merged away (QBO's `deletedId`); `qbo_id` is the survivor. */
+  deleted_id: string | null;
+}
+
+/** The QBO mirror: every object pulled from QBO, by entity and QBO Id. */
+export interface QboObjectsTable {
+  company_id: string;
+  entity: string;
+  qbo_id: string;
+  sync_token: string;
+  active: number | boolean;
+  deleted: number | boolean;
+  /** MetaData.LastUpdatedTime as UTC ISO-8601 (compares as text); a deletion's time for tombstones. */
+  last_updated: string;
+  /** The wire JSON. */
+  data: string;
+}
+
+/** One row per company: the pull's checkpoint and QBO's Preferences. */
+export interface QboMirrorStateTable {
+  company_id: string;
+  since: string | null;
+  full_pull_at: string | null;
+  preferences: string | null;
+  preferences_at: string | null;
 }
 
 export interface Database {
@@ -124,4 +149,6 @@ export interface Database {
   oauth_states: OAuthStatesTable;
   locks: LocksTable;
   qbo_changes: QboChangesTable;
+  qbo_objects: QboObjectsTable;
+  qbo_mirror_state: QboMirrorStateTable;
 }
