@@ -20,3 +20,4 @@ export type { TokenPair } from "./oauth/token-store.js";
 export type { WebhookConfig, WebhookDelivery } from "./webhooks/dispatcher.js";
 export { signWebhookPayload, verifyWebhookSignature } from "./webhooks/signature.js";
 export { demoCompanySeed } from "./seeds/demo-company.js";
+export type { CustomerMergeResult } from "./admin/merge-customers.js";

@@ -1,3 +1,4 @@
+import { mergeCustomers, type CustomerMergeResult } from "./admin/merge-customers.js";
 import type { EntityName, QboObject } from "./entities/entity-def.js";
 import { entityDefOf } from "./entities/registry.js";
 import type { FaultRule } from "./fault-injection.js";
@@ -13,6 +14,8 @@ export interface RealmHandle {
   get(entity: EntityName, id: string): QboObject | undefined;
   /** Creates a record through the same rules as the API (throws QboFault on a rule). */
   create(entity: EntityName, body: QboObject): QboObject;
+  /** What QBO's web UI does on a merge (the API has none): see admin/merge-customers.ts. */
+  mergeCustomers(fromId: string, intoId: string): CustomerMergeResult;
   readonly requestLog: readonly RequestLogEntry[];
   setClosingDate(date: string | null): void;
   readonly closingDate: string | undefined;
@@ -52,6 +55,7 @@ export function realmHandle(
         ),
       );
     },
+    mergeCustomers: (fromId, intoId) => mergeCustomers(realm, fromId, intoId),
     get requestLog() {
       return realm.requestLog;
     },

@@ -22,8 +22,10 @@ export interface ChangeEvent {
   realmId: string;
   entity: EntityName;
   id: string;
-  operation: "Create" | "Update" | "Delete" | "Void";
+  operation: "Create" | "Update" | "Delete" | "Void" | "Merge";
   timeMs: number;
+  /** For a Merge: the record merged away (`id` is the survivor), as QBO's webhooks name it. */
+  deletedId?: string;
 }
 
 export interface CachedResponse {
@@ -152,8 +154,10 @@ export class Realm {
 
   private quiet = false;
 
-  emitChange(entity: EntityName, id: string, operation: ChangeEvent["operation"]): void {
+  emitChange(entity: EntityName, id: string, operation: ChangeEvent["operation"], deletedId?: string): void {
     if (this.quiet) return;
-    this.onChange({ realmId: this.id, entity, id, operation, timeMs: this.nowMs() });
+    const event: ChangeEvent = { realmId: this.id, entity, id, operation, timeMs: this.nowMs() };
+    if (deletedId !== undefined) event.deletedId = deletedId;
+    this.onChange(event);
   }
 }

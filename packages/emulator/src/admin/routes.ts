@@ -92,6 +92,11 @@ export function adminRoutes(api: AdminApi): Hono {
   app.patch("/realms/:realmId/preferences", async (c) =>
     c.json({ Preferences: realmOf(c).setPreferences(await body(c)) }),
   );
+  // QBO has no merge API; this is the merge a user makes in QBO's web UI.
+  app.post("/realms/:realmId/customers/merge", async (c) => {
+    const b = await body(c);
+    return c.json(realmOf(c).mergeCustomers(b["fromId"] as string, b["intoId"] as string));
+  });
   app.get("/realms/:realmId/faults", (c) => c.json(realmOf(c).listFaults()));
   app.post("/realms/:realmId/faults", async (c) => {
     realmOf(c).injectFault((await body(c)) as unknown as FaultRule);

@@ -18,6 +18,12 @@ export const preferencesDef: EntityDef = {
     if (custom !== undefined && typeof custom !== "boolean")
       throw faults.malformedRequest("Property SalesFormsPrefs.CustomTxnNumbers must be true or false");
   },
+  // QBO shows the company's closing date as AccountingInfoPrefs.BookCloseDate.
+  render(realm, record) {
+    if (realm.closingDate === undefined) return record;
+    const accounting = (record["AccountingInfoPrefs"] ?? {}) as QboObject;
+    return { ...record, AccountingInfoPrefs: { ...accounting, BookCloseDate: realm.closingDate } };
+  },
 };
 
 export function defaultPreferences(): QboObject {

@@ -17,6 +17,7 @@ export function legacyPayload(
           id: e.id,
           operation: e.operation,
           lastUpdated: timestamp(e),
+          ...(e.deletedId === undefined ? {} : { deletedId: e.deletedId }),
         })),
       },
     })),
@@ -28,6 +29,7 @@ const PAST_TENSE: Record<ChangeEvent["operation"], string> = {
   Update: "updated",
   Delete: "deleted",
   Void: "voided",
+  Merge: "merged",
 };
 
 /** The CloudEvents body (Intuit's format from 2026): a JSON array, one event per change. */
@@ -41,6 +43,6 @@ export function cloudEventsPayload(events: readonly ChangeEvent[], source: strin
     time: new Date(e.timeMs).toISOString(),
     intuitentityid: e.id,
     intuitaccountid: e.realmId,
-    data: {},
+    data: e.deletedId === undefined ? {} : { deletedid: e.deletedId },
   }));
 }
