@@ -1,5 +1,6 @@
-import { runCustomerSync, type Clock, type CustomerSyncResult } from "@ledgerlink/core";
+import type { Clock, RecordRef, RunTrigger, SyncEvent, SyncResult } from "@ledgerlink/core";
 import type { Store } from "@ledgerlink/store";
+import { runCompanySync } from "./company-sync.js";
 import type { ConnectionService } from "./connection-service.js";
 
 export class NeedsReconnectError extends Error {
@@ -17,7 +18,11 @@ export async function syncCompany(o: {
   clock: Clock;
   dryRun?: boolean;
   environment: "emulator" | "sandbox" | "production";
-}): Promise<CustomerSyncResult> {
+  trigger?: RunTrigger;
+  only?: readonly RecordRef[];
+  onEvent?: (event: SyncEvent) => void;
+  signal?: AbortSignal;
+}): Promise<SyncResult> {
   let status = await o.connections.status(o.companyId);
   if (status.state === "disconnected" && o.environment === "emulator") {
     await o.connections.connectToEmulatorAutomatically(o.companyId);
@@ -26,11 +31,20 @@ export async function syncCompany(o: {
   if (status.state !== "connected") {
     throw new NeedsReconnectError(status.reason ?? `The QuickBooks connection is ${status.state}`);
   }
-  const qbo = await o.connections.clientFor(o.companyId);
-  return runCustomerSync({
-    store: o.store.company(o.companyId),
-    qbo,
+  const client = await o.connections.clientFor(o.companyId);
+  const result = await runCompanySync({
+    store: o.store,
+    companyId: o.companyId,
+    client,
     clock: o.clock,
     ...(o.dryRun ? { dryRun: true } : {}),
+    ...(o.trigger ? { trigger: o.trigger } : {}),
+    ...(o.only ? { only: o.only } : {}),
+    ...(o.onEvent ? { onEvent: o.onEvent } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
   });
+  if (result.run?.status === "needs-reconnect") {
+    throw new NeedsReconnectError(result.run.note ?? "QuickBooks refused the connection");
+  }
+  return result;
 }

@@ -46,28 +46,36 @@ export function registerSync(program: Command): void {
           console.log(JSON.stringify(result, null, 2));
         } else if (opts.dryRun) {
           console.log(`Plan for ${config.company} (dry run, nothing written):`);
-          for (const s of result.plan)
-            console.log(
-              `  ${s.action.padEnd(7)} ${s.ref.padEnd(10)} ${s.payload.DisplayName ?? ""} — ${s.reason}`,
-            );
+          for (const s of result.plan.steps)
+            console.log(`  ${s.action.padEnd(10)} ${s.ref.padEnd(12)} ${s.name ?? ""} — ${s.reason}`);
+          console.log(planTotals(result.plan.counts));
         } else {
           for (const o of result.outcomes) {
-            const what = o.ok
-              ? `${o.action === "create" ? "created" : "updated"} as QBO customer ${o.qboId}`
-              : `FAILED${o.code ? ` (QBO ${o.code})` : ""}: ${o.error}`;
-            console.log(`  ${o.ref.padEnd(10)} ${what}`);
+            if (o.outcome === "skipped") continue;
+            const what = o.failure
+              ? `FAILED${o.failure.code ? ` (QBO ${o.failure.code})` : ""}: ${o.failure.message}`
+              : `${o.outcome}${o.qboId ? ` as QBO ${o.qboId}` : ""}`;
+            console.log(`  ${o.ref.padEnd(12)} ${what}`);
           }
           const r = result.run!;
+          const c = r.counts;
           console.log(
-            `Sync ${r.status}: ${r.created} created, ${r.updated} updated, ${r.skipped} unchanged, ${r.failed} failed.`,
+            `Sync ${r.status}: ${c.created} created, ${c.linked} linked, ${c.updated} updated, ${c.skipped} unchanged, ${c.held} held, ${c.blocked} blocked, ${c.failed} failed${c.pending ? `, ${c.pending} awaiting confirmation` : ""}.`,
           );
         }
-        const failed = opts.dryRun
-          ? result.plan.some((s) => s.action === "blocked")
-          : (result.run?.failed ?? 0) > 0;
-        process.exitCode = failed ? exitCodes.errorsFound : exitCodes.ok;
+        const problems = opts.dryRun
+          ? result.plan.counts.blocked > 0
+          : (result.run?.counts.failed ?? 0) + (result.run?.counts.blocked ?? 0) > 0;
+        process.exitCode = problems ? exitCodes.errorsFound : exitCodes.ok;
       } finally {
         await store.close();
       }
     });
+}
+
+function planTotals(counts: Record<string, number>): string {
+  const parts = Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .map(([action, n]) => `${n} ${action}`);
+  return `Total: ${parts.length > 0 ? parts.join(", ") : "nothing to do"}.`;
 }

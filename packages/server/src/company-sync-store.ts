@@ -1,0 +1,96 @@
+import {
+  matchRecordFromQboCustomer,
+  mirroredEntities,
+  snapshotFromMirror,
+  type CustomerDecision,
+  type MirroredEntity,
+  type MirroredObject,
+  type QboCustomer,
+  type SyncEngineStore as SyncEnginePort,
+  type SyncInputs,
+} from "@ledgerlink/core";
+import type { Store } from "@ledgerlink/store";
+
+interface ReviewPort {
+  listMatchDecisions(): Promise<
+    { localId: string; qboId?: string; decision: CustomerDecision["decision"] }[]
+  >;
+  saveReviewSuggestions(
+    runId: string,
+    suggestions: readonly { localId: string; qboId: string; score: number; reasons: string[] }[],
+    at: string,
+  ): Promise<void>;
+}
+
+/** Entities whose current QBO objects the planner compares against (field changes, conflicts). */
+const diffed: ReadonlySet<MirroredEntity> = new Set([
+  "Customer",
+  "Item",
+  "Invoice",
+  "CreditMemo",
+  "Payment",
+  "Account",
+]);
+
+/**
+ * The engine's store port for one company, composed from the store's parts: the app's records and the
+ * outbox (`sync`), the QBO mirror the pull keeps (`qbo`) and people's match decisions (`review`).
+ */
+export function companySyncStore(store: Store, companyId: string): SyncEnginePort {
+  const company = store.company(companyId);
+  const engine = company.sync;
+  const mirror = company.qbo;
+  // TEMPORARY until the review store lands: typed by the contract it implements.
+  const review = (company as unknown as { review?: ReviewPort }).review;
+  return {
+    companyId,
+    async loadInputs(): Promise<SyncInputs> {
+      const [records, preferences, decisions, ...lists] = await Promise.all([
+        engine.loadRecordInputs(),
+        mirror.readPreferences(),
+        review ? review.listMatchDecisions() : Promise.resolve([]),
+        ...mirroredEntities.map((e) => mirror.listObjects(e)),
+      ]);
+      const byEntity = new Map<MirroredEntity, MirroredObject[]>();
+      mirroredEntities.forEach((e, i) => byEntity.set(e, lists[i]!));
+      const qboObjects = new Map<string, Record<string, unknown>>();
+      for (const [entity, objects] of byEntity) {
+        if (!diffed.has(entity)) continue;
+        for (const o of objects) qboObjects.set(`${entity}:${o.id}`, o.data as Record<string, unknown>);
+      }
+      const qboCustomers = (byEntity.get("Customer") ?? [])
+        .filter((o) => !o.deleted && o.data !== null)
+        .map((o) => matchRecordFromQboCustomer(o.data as QboCustomer));
+      return {
+        ...records,
+        snapshot: snapshotFromMirror(byEntity, preferences),
+        qboCustomers,
+        qboObjects,
+        decisions: decisions.map((d) => ({
+          localId: d.localId,
+          decision: d.decision,
+          ...(d.qboId === undefined ? {} : { qboId: d.qboId }),
+        })),
+      };
+    },
+    acquireLease: (holder, ttl, now) => engine.acquireLease(holder, ttl, now),
+    renewLease: (holder, ttl, now) => engine.renewLease(holder, ttl, now),
+    releaseLease: (holder) => engine.releaseLease(holder),
+    startRun: (run) => engine.startRun(run),
+    saveRun: (run) => engine.saveRun(run),
+    listUnfinishedRuns: () => engine.listUnfinishedRuns(),
+    cancelRequested: (runId) => engine.cancelRequested(runId),
+    insertOps: (ops) => engine.insertOps(ops),
+    markSent: (ops, at) => engine.markSent(ops, at),
+    confirmOp: (op, link, at) => engine.confirmOp(op, link, at),
+    failOp: (op, failure, at) => engine.failOp(op, failure, at),
+    unfinishedOps: () => engine.unfinishedOps(),
+    abandonOps: (ids, at) => engine.abandonOps(ids, at),
+    lastSentPayload: (ref) => engine.lastSentPayload(ref),
+    replaceFindings: (runId, findings, at) => engine.replaceFindings(runId, findings, at),
+    saveReviewSuggestions: async (runId, reviews, at) => {
+      if (review) await review.saveReviewSuggestions(runId, reviews, at);
+    },
+    audit: (entry) => engine.audit(entry),
+  };
+}

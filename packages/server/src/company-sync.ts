@@ -1,0 +1,64 @@
+import { hostname } from "node:os";
+import {
+  pullQbo,
+  runSync,
+  type Clock,
+  type MatchPolicy,
+  type PullResult,
+  type RecordRef,
+  type RunTrigger,
+  type SyncEvent,
+  type SyncResult,
+  type ValidationPolicy,
+} from "@ledgerlink/core";
+import { qboPullApi, qboWritePort, type QboClient } from "@ledgerlink/qbo";
+import type { Store } from "@ledgerlink/store";
+import { companySyncStore } from "./company-sync-store.js";
+
+export interface CompanySyncOptions {
+  store: Store;
+  companyId: string;
+  client: QboClient;
+  clock: Clock;
+  dryRun?: boolean;
+  trigger?: RunTrigger;
+  only?: readonly RecordRef[];
+  onEvent?: (event: SyncEvent) => void;
+  /** Told what the pull found changed in QBO (two-way handling). */
+  onPulled?: (result: PullResult) => Promise<void>;
+  signal?: AbortSignal;
+  validationPolicy?: ValidationPolicy;
+  matchPolicy?: MatchPolicy;
+  /** Lanes of calls in flight (defaults suit QBO's 10 concurrent requests per realm). */
+  batchLanes?: number;
+  singleLanes?: number;
+}
+
+let runnerSeq = 0;
+
+/** Names this runner in the company's lease: host, process and a counter. */
+export const runnerName = (): string => `${hostname()}:${process.pid}:${++runnerSeq}`;
+
+/** One sync of a company with a ready QBO client: pull QBO's changes, plan, execute. */
+export function runCompanySync(o: CompanySyncOptions): Promise<SyncResult> {
+  const mirror = o.store.company(o.companyId).qbo;
+  return runSync({
+    store: companySyncStore(o.store, o.companyId),
+    qbo: qboWritePort(o.client),
+    clock: o.clock,
+    holder: runnerName(),
+    pull: async () => {
+      const pulled = await pullQbo({ api: qboPullApi(o.client), mirror, now: () => o.clock.now() });
+      if (o.onPulled) await o.onPulled(pulled);
+    },
+    ...(o.trigger ? { trigger: o.trigger } : {}),
+    ...(o.dryRun ? { dryRun: true } : {}),
+    ...(o.only ? { only: o.only } : {}),
+    ...(o.onEvent ? { onEvent: o.onEvent } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.validationPolicy ? { validationPolicy: o.validationPolicy } : {}),
+    ...(o.matchPolicy ? { matchPolicy: o.matchPolicy } : {}),
+    ...(o.batchLanes !== undefined ? { batchLanes: o.batchLanes } : {}),
+    ...(o.singleLanes !== undefined ? { singleLanes: o.singleLanes } : {}),
+  });
+}
