@@ -168,6 +168,19 @@ async function incrementalPull(
     );
   });
 
+  // A transaction that left a customer this pull has not read: read that customer, so a merge
+  // (it went inactive as its transactions moved) can be told even when only the survivor was noticed.
+  const left = (await customersLeft(o.mirror, byKey)).filter((id) => !byKey.has(keyOf("Customer", id)));
+  const leftReads = await mapLimited(left, READ_CONCURRENCY, (id) => o.api.read("Customer", id));
+  left.forEach((id, i) => {
+    const wire = leftReads[i];
+    take(
+      wire === undefined
+        ? { entity: "Customer", id, deleted: true }
+        : { entity: "Customer", id, object: mirroredObjectFrom("Customer", wire), deleted: false },
+    );
+  });
+
   let incoming = [...byKey.values()];
   if (res.mode === "query") {
     // A LastUpdatedTime query cannot show deletions; only transactions are ever deleted in QBO.
@@ -213,6 +226,24 @@ function covered(have: Incoming | undefined, notice: QboNotice): boolean {
   if (have.deleted) return true;
   const noticed = normalizeQboTime(notice.lastUpdated);
   return noticed !== undefined && have.object !== undefined && have.object.lastUpdated >= noticed;
+}
+
+/** Customers that transactions in this pull moved away from, per the mirror's previous copies. */
+async function customersLeft(mirror: QboMirrorPort, have: ReadonlyMap<string, Incoming>): Promise<string[]> {
+  const out = new Set<string>();
+  for (const entity of TRANSACTIONS) {
+    const now = new Map(
+      [...have.values()]
+        .filter((i) => i.entity === entity && i.object !== undefined)
+        .map((i) => [i.id, customerRefOf(i.object!.data)]),
+    );
+    if (now.size === 0) continue;
+    for (const prev of await mirror.getObjects(entity, [...now.keys()])) {
+      const from = customerRefOf(prev.data);
+      if (from !== undefined && now.get(prev.id) !== undefined && now.get(prev.id) !== from) out.add(from);
+    }
+  }
+  return [...out];
 }
 
 async function deletedTransactions(
