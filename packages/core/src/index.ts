@@ -20,3 +20,4 @@ export * from "./sync/sync-ports.js";
 export * from "./sync/three-way.js";
 export * from "./sync/run-sync.js";
 export * from "./mirror/index.js";
+export * from "./api-contract/index.js";
