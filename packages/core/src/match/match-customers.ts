@@ -2,6 +2,7 @@ import { forEachCandidatePair } from "./blocking.js";
 import { PATTERN_COUNT, comparePair } from "./field-comparison.js";
 import type { MatchRecord } from "./match-record.js";
 import { type MatchPolicy, DEFAULT_MATCH_POLICY, checkMatchPolicy } from "./match-policy.js";
+import { MIN_PAIRS_TO_ESTIMATE, defaultMatchWeights } from "./default-match-weights.js";
 import { type MatchWeights, estimateU, estimateWeights } from "./match-weights.js";
 import { PairBuffer } from "./pair-buffer.js";
 import { PairScorer } from "./pair-scorer.js";
@@ -16,7 +17,7 @@ export interface ExistingLink {
 export type MatchBand = "link" | "review" | "new";
 
 /** What to do with one local customer. */
-export interface MatchDecision {
+export interface MatchProposal {
   localId: string;
   /** The QBO customer proposed (link, review) or already linked; absent for "new". */
   qboId?: string;
@@ -40,10 +41,12 @@ export interface MatchStats {
 
 export interface MatchResult {
   /** One per local customer, parents before their children. */
-  decisions: MatchDecision[];
+  decisions: MatchProposal[];
   stats: MatchStats;
   /** The Fellegi–Sunter parameters used (estimated from this data unless given). */
   weights: MatchWeights;
+  /** Where they came from: given by the caller, estimated from this data, or the defaults (too few pairs). */
+  weightsSource: "given" | "estimated" | "default";
 }
 
 export interface MatchOptions {
@@ -51,6 +54,8 @@ export interface MatchOptions {
   links?: readonly ExistingLink[];
   /** Weights to use instead of estimating them from the data (e.g. learned from an earlier run). */
   weights?: MatchWeights;
+  /** Fewer candidate pairs than this and the default weights are used (default MIN_PAIRS_TO_ESTIMATE). */
+  minPairsToEstimate?: number;
 }
 
 function indexIds(records: readonly MatchRecord[], side: string): Map<string, number> {
@@ -138,7 +143,18 @@ export function matchCustomers(
     patternCounts[code]! += 1;
     candidates.push(i, j - nL, code);
   });
-  const weights = options.weights ?? estimateWeights(patternCounts, estimateU(p, L, R), nL * nR);
+  // Too few candidate pairs to estimate from: the documented defaults do better than a shaky estimate.
+  const weightsSource: MatchResult["weightsSource"] =
+    options.weights !== undefined
+      ? "given"
+      : candidates.length < (options.minPairsToEstimate ?? MIN_PAIRS_TO_ESTIMATE)
+        ? "default"
+        : "estimated";
+  const weights =
+    options.weights ??
+    (weightsSource === "default"
+      ? defaultMatchWeights(nL, nR)
+      : estimateWeights(patternCounts, estimateU(p, L, R), nL * nR));
   const scorer = new PairScorer(p, weights);
 
   const bestScore = new Float64Array(nL);
@@ -224,7 +240,7 @@ export function matchCustomers(
     new: 0,
     alreadyLinked: 0,
   };
-  const decisions: MatchDecision[] = [];
+  const decisions: MatchProposal[] = [];
   const placed = new Uint8Array(nL);
   const emit = (i: number): void => {
     if (placed[i]) return;
@@ -262,5 +278,5 @@ export function matchCustomers(
     }
   };
   for (let i = 0; i < nL; i++) emit(i);
-  return { decisions, stats, weights };
+  return { decisions, stats, weights, weightsSource };
 }

@@ -19,6 +19,7 @@ const data = (): MergeDataset => ({
     { id: "I2", customerId: "C4" },
     { id: "I3", customerId: "C2" },
   ],
+  creditMemos: [{ id: "I1", customerId: "C2" }],
   payments: [{ id: "P1", customerId: "C2" }],
   links: [
     { localId: "C2", qboId: "57" },
@@ -43,6 +44,8 @@ describe("planMerge / undoMerge", () => {
     expect(after.customers.find((c) => c.id === "C3")!.parentId).toBe("C1");
     expect(after.invoices.map((i) => i.customerId)).toEqual(["C1", "C4", "C1"]);
     expect(after.payments[0]!.customerId).toBe("C1");
+    // A credit memo may share an invoice's id; each kind is its own collection.
+    expect(after.creditMemos).toEqual([{ id: "I1", customerId: "C1" }]);
     expect(after.links).toEqual([
       { localId: "C1", qboId: "57" },
       { localId: "C4", qboId: "60" },

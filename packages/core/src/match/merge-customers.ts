@@ -1,7 +1,7 @@
 import type { Customer } from "../customer.js";
 import { canonicalJson } from "../fingerprint.js";
 
-/** Anything that points at a customer: an invoice, credit memo or payment. */
+/** Anything that points at a customer: an invoice, credit memo or payment (ids are unique per kind). */
 export interface CustomerReference {
   id: string;
   customerId: string;
@@ -17,6 +17,7 @@ export interface CustomerLink {
 export interface MergeDataset {
   customers: Customer[];
   invoices: CustomerReference[];
+  creditMemos: CustomerReference[];
   payments: CustomerReference[];
   links: CustomerLink[];
 }
@@ -63,7 +64,7 @@ const FILLABLE = [
 
 /**
  * Plans merging `mergedId` into `survivorId`: the survivor fills its empty fields from the merged
- * customer; invoices, payments and sub-customers move to the survivor; the merged customer's link moves
+ * customer; invoices, credit memos, payments and sub-customers move to the survivor; the merged customer's link moves
  * to the survivor when it has none (else it is dropped and its QBO customer reported as a duplicate);
  * the merged customer is removed. Nothing is changed: the journal lists every row with before and after,
  * so it can be applied in one transaction and undone exactly.
@@ -105,7 +106,7 @@ export function planMerge(data: MergeDataset, survivorId: string, mergedId: stri
         after: { ...c, parentId: survivorId },
       });
   });
-  for (const collection of ["invoices", "payments"] as const) {
+  for (const collection of ["invoices", "creditMemos", "payments"] as const) {
     data[collection].forEach((r, i) => {
       if (r.customerId === mergedId)
         entries.push({ collection, key: r.id, index: i, before: r, after: { ...r, customerId: survivorId } });
@@ -166,6 +167,7 @@ export function applyMergeJournal(data: MergeDataset, journal: MergeJournal): Me
   const out: MergeDataset = {
     customers: [...data.customers],
     invoices: [...data.invoices],
+    creditMemos: [...data.creditMemos],
     payments: [...data.payments],
     links: [...data.links],
   };
