@@ -10,6 +10,7 @@ import type {
 } from "@ledgerlink/core";
 import type { Insertable, Kysely } from "kysely";
 import { newId } from "./ids.js";
+import { MatchReviewStore } from "./match-review-store.js";
 import { QboMirrorStore } from "./qbo-mirror-store.js";
 import type { Database, RecordsTable } from "./schema.js";
 
@@ -73,6 +74,11 @@ export class CompanyStore implements SyncStore {
     private readonly db: Kysely<Database>,
     readonly companyId: string,
   ) {}
+
+  /** Match decisions, review items and their resolution actions (link, reject, new, merge, undo...). */
+  get review(): MatchReviewStore {
+    return new MatchReviewStore(this.db, this.companyId);
+  }
 
   /** This company's QBO mirror: the objects pulled from QBO, the pull's checkpoint, webhook notices. */
   get qbo(): QboMirrorStore {

@@ -138,6 +138,53 @@ export interface QboMirrorStateTable {
   preferences_at: string | null;
 }
 
+/** Every match decision, appended: who decided what about which pair (latest wins). */
+export interface MatchDecisionsTable {
+  id: string;
+  company_id: string;
+  /** "" for a QBO-only decision (qbo-inactivate). */
+  local_id: string;
+  /** "" for a local-only decision (new). */
+  qbo_id: string;
+  decision: string;
+  score: number | null;
+  /** JSON list of the reasons shown to the person. */
+  reasons: string | null;
+  actor: string;
+  at: string;
+  review_item_id: string | null;
+}
+
+/** A pair in the review band, waiting for a person; at most one open item per pair. */
+export interface MatchReviewItemsTable {
+  id: string;
+  company_id: string;
+  local_id: string;
+  qbo_id: string;
+  score: number;
+  reasons: string;
+  /** The sync run that last suggested it. */
+  run_id: string;
+  opened_at: string;
+  /** "open", "accepted", "rejected", "linked-other", "created-new", "qbo-inactivated". */
+  status: string;
+  resolved_at: string | null;
+  resolved_by: string | null;
+}
+
+/** A customer merge and its journal (JSON), so it can be undone exactly. */
+export interface CustomerMergesTable {
+  id: string;
+  company_id: string;
+  survivor_id: string;
+  merged_id: string;
+  journal: string;
+  actor: string;
+  merged_at: string;
+  undone_at: string | null;
+  undone_by: string | null;
+}
+
 export interface Database {
   companies: CompaniesTable;
   records: RecordsTable;
@@ -151,4 +198,7 @@ export interface Database {
   qbo_changes: QboChangesTable;
   qbo_objects: QboObjectsTable;
   qbo_mirror_state: QboMirrorStateTable;
+  match_decisions: MatchDecisionsTable;
+  match_review_items: MatchReviewItemsTable;
+  customer_merges: CustomerMergesTable;
 }

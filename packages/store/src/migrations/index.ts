@@ -3,6 +3,7 @@ import { initial } from "./0001-initial.js";
 import { connections } from "./0002-connections.js";
 import { records } from "./0003-records.js";
 import { qboChanges } from "./0004-qbo-changes.js";
+import { matchReview } from "./0005-match-review.js";
 import { qboMirror } from "./0006-qbo-mirror.js";
 
 /** Migrations are code (not files read at run time), so the built package carries them. */
@@ -11,6 +12,7 @@ export const migrations: Record<string, Migration> = {
   "0002-connections": connections,
   "0003-records": records,
   "0004-qbo-changes": qboChanges,
+  "0005-match-review": matchReview,
   "0006-qbo-mirror": qboMirror,
 };
 
