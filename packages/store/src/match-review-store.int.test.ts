@@ -252,7 +252,7 @@ describe.each(testDatabases())("match review store on $dialect", (database) => {
     });
     expect(result.ref).toBe("C:1");
     expect((await review.listOpenReviewItems()).items.map((i) => i.qboId)).toEqual(["57"]);
-    expect((await review.listMatchDecisions()).map((x) => x.decision)).toEqual(["qbo-inactivate", "review"]);
+    expect((await review.listMatchDecisions()).map((x) => x.decision)).toEqual(["review", "qbo-inactivate"]);
     const entry = (await audit(d)).find((a) => a.action === "match.qbo-inactivate")!;
     expect(JSON.parse(entry.detail)).toMatchObject({
       qboId: "58",

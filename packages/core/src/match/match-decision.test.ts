@@ -31,10 +31,11 @@ describe("currentMatchDecisions", () => {
       d("reject", "1", "59", "t2"),
       d("link", "1", "60", "t3"),
     ]);
+    // Rejections first, the disposition last: a one-per-customer reader (last wins) keeps the link.
     expect(now).toEqual([
-      d("link", "1", "60", "t3"),
       d("reject", "1", "58", "t1"),
       d("reject", "1", "59", "t2"),
+      d("link", "1", "60", "t3"),
     ]);
   });
 

@@ -30,8 +30,9 @@ export interface MatchDecision {
  *  - a `reject` stands per pair unless the same pair was linked later;
  *  - a `review` stands per pair unless the pair, its local customer or its QBO customer was decided
  *    later (the store gives open review items here).
- * The result lists local dispositions first, then QBO inactivations, rejections and reviews, each in
- * the order they were decided.
+ * The result lists rejections, then reviews, then local dispositions (link, new), then QBO
+ * inactivations, each group in the order decided: a reader keeping one decision per local customer
+ * (last wins) keeps its disposition over a rejection of some other pair.
  */
 export function currentMatchDecisions(history: readonly MatchDecision[]): MatchDecision[] {
   const ordered = history
@@ -74,12 +75,6 @@ export function currentMatchDecisions(history: readonly MatchDecision[]): MatchD
     if (!superseded) out.push(d);
   }
   const group = (d: MatchDecision): number =>
-    d.decision === "link" || d.decision === "new"
-      ? 0
-      : d.decision === "qbo-inactivate"
-        ? 1
-        : d.decision === "reject"
-          ? 2
-          : 3;
+    d.decision === "reject" ? 0 : d.decision === "review" ? 1 : d.decision === "qbo-inactivate" ? 3 : 2;
   return out.sort((a, b) => group(a) - group(b) || position.get(a)! - position.get(b)!);
 }
