@@ -59,6 +59,7 @@ export function createApp(deps: AppDeps): Hono {
   app.get("/api/v1/connection/callback", getConnectionCallback(deps));
   // Last among the company routes: `:collection` would otherwise shadow `connection`.
   app.post("/api/v1/companies/:companyId/:collection", postRecords(deps));
-  app.get("/", getHomePage(deps));
+  // Last: the console for every other GET (its client-side routes included); /api/* falls through.
+  app.get("*", getHomePage());
   return app;
 }

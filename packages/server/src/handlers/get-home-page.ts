@@ -1,64 +1,27 @@
 import type { Handler } from "hono";
-import { html } from "hono/html";
-import type { AppDeps } from "../app-deps.js";
-import { readStatus } from "../status.js";
+import { DashboardFiles, dashboardSecurityHeaders } from "../dashboard-files.js";
 
-/** A placeholder console page until the dashboard is built: the same facts as /api/status. */
-export const getHomePage =
-  (deps: AppDeps): Handler =>
-  async (c) => {
-    const s = await readStatus(deps);
-    const run = s.lastRun;
-    return c.html(
-      html`<!doctype html>
-        <html lang="en">
-          <head>
-            <meta charset="utf-8" />
-            <title>Ledgerlink — ${s.company}</title>
-            <style>
-              body {
-                font:
-                  16px/1.5 system-ui,
-                  sans-serif;
-                margin: 2rem auto;
-                max-width: 48rem;
-                color: #1b1b1b;
-              }
-              dt {
-                font-weight: 600;
-              }
-              dd {
-                margin: 0 0 0.75rem;
-              }
-            </style>
-          </head>
-          <body>
-            <h1>Ledgerlink</h1>
-            <p>Company <strong>${s.company}</strong></p>
-            <dl>
-              <dt>QuickBooks connection</dt>
-              <dd data-testid="connection">
-                ${s.connection.state}
-                (${s.connection.environment}${
-                  s.connection.realmId ? html`, realm ${s.connection.realmId}` : ""
-                })${s.connection.reason ? html` — ${s.connection.reason}` : ""}
-              </dd>
-              <dt>Customers</dt>
-              <dd data-testid="customers">
-                ${s.counts.customers} in the app, ${s.counts.linkedCustomers} linked to QuickBooks
-              </dd>
-              <dt>Open errors</dt>
-              <dd data-testid="errors">${s.counts.openErrors}</dd>
-              <dt>Last sync</dt>
-              <dd data-testid="last-run">
-                ${
-                  run
-                    ? `${run.status} at ${run.startedAt}: ${run.created} created, ${run.updated} updated, ${run.skipped} unchanged, ${run.failed} failed`
-                    : "never"
-                }
-              </dd>
-            </dl>
-          </body>
-        </html>`,
-    );
+const notBuiltPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Ledgerlink</title></head>
+<body><h1>The console has not been built</h1>
+<p>Run <code>npm run build</code> (or <code>npm start</code>), then reload this page.
+The HTTP API under <code>/api</code> works meanwhile.</p></body></html>`;
+
+/**
+ * `GET /*` outside `/api`: the console (packages/dashboard's build) and its assets; any other path
+ * answers index.html so the console's own routes load on a reload or a shared link. `/api/…`
+ * paths fall through to the API's routes and its JSON 404.
+ */
+export const getHomePage = (files: DashboardFiles = new DashboardFiles()): Handler => {
+  return async (c, next) => {
+    if (c.req.path === "/api" || c.req.path.startsWith("/api/")) return next();
+    const file = await files.get(c.req.path, c.req.raw.headers);
+    if (file) return new Response(file.body, { status: file.status, headers: file.headers });
+    if (c.req.path.startsWith("/assets/") && (await files.built())) {
+      return c.text("Not found: this page is from an older version; reload it", 404, {
+        ...dashboardSecurityHeaders,
+      });
+    }
+    return c.html(notBuiltPage, 503, { ...dashboardSecurityHeaders });
   };
+};

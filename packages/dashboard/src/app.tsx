@@ -1,0 +1,91 @@
+import type { ReactNode } from "react";
+import { ConsoleProvider, useConsole } from "./console-context.js";
+import { LoadError } from "./components/screen.js";
+import { Link, matchPath, useLocation } from "./router.js";
+import { ConnectionScreen } from "./screens/connection-screen.js";
+import { OverviewScreen } from "./screens/overview-screen.js";
+import { NotFoundScreen } from "./screens/not-found-screen.js";
+import type { StatusResponse } from "./status-types.js";
+import { useResource } from "./use-resource.js";
+
+interface Route {
+  path: string;
+  label: string;
+  render: (params: Record<string, string>) => ReactNode;
+  /** Shown in the sidebar (detail pages are not). */
+  nav: boolean;
+}
+
+const routes: Route[] = [
+  { path: "/", label: "Overview", nav: true, render: () => <OverviewScreen /> },
+  { path: "/connection", label: "Connection settings", nav: true, render: () => <ConnectionScreen /> },
+];
+
+export function App() {
+  // The server says which company this console works on.
+  const status = useResource<StatusResponse>("/api/status");
+  if (status.error && !status.data) {
+    return (
+      <main className="main">
+        <LoadError message={status.error} retry={status.reload} />
+      </main>
+    );
+  }
+  if (!status.data) return <p className="main muted">Loading…</p>;
+  return (
+    <ConsoleProvider company={status.data.company}>
+      <Shell />
+    </ConsoleProvider>
+  );
+}
+
+function Shell() {
+  const { company, revision } = useConsole();
+  const { path } = useLocation();
+  const status = useResource<StatusResponse>("/api/status", revision);
+  const openErrors = status.data?.counts.openErrors ?? 0;
+  let screen: ReactNode = <NotFoundScreen />;
+  for (const r of routes) {
+    const params = matchPath(r.path, path);
+    if (params) {
+      screen = r.render(params);
+      break;
+    }
+  }
+  const current = (r: Route) =>
+    r.path === "/" ? path === "/" : path === r.path || path.startsWith(r.path + "/");
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to the screen
+      </a>
+      <aside className="sidebar">
+        <div className="brand">
+          Ledgerlink
+          <small>Company: {company}</small>
+        </div>
+        <nav className="nav" aria-label="Console">
+          <ul>
+            {routes
+              .filter((r) => r.nav)
+              .map((r) => (
+                <li key={r.path}>
+                  <Link to={r.path} aria-current={current(r) ? "page" : undefined}>
+                    <span>{r.label}</span>
+                    {r.path === "/errors" && openErrors > 0 && (
+                      <span className="count" aria-label={`${openErrors} open`}>
+                        {openErrors}
+                      </span>
+                    )}
+                  </Link>
+                </li>
+              ))}
+          </ul>
+        </nav>
+      </aside>
+      <main className="main" id="main">
+        {screen}
+      </main>
+    </div>
+  );
+}

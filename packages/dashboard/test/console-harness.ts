@@ -1,0 +1,114 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { serve } from "@hono/node-server";
+import { systemClock } from "@ledgerlink/core";
+import { createEmulator, type Emulator, type EmulatorOptions } from "@ledgerlink/emulator";
+import { ConnectionService, createApp, loadConfig } from "@ledgerlink/server";
+import { openStore, type DatabaseConfig, type Store } from "@ledgerlink/store";
+import { chromium, type Browser, type Page } from "playwright-core";
+
+const dashboardDir = join(dirname(fileURLToPath(import.meta.url)), "..");
+const repoRoot = join(dashboardDir, "..", "..");
+/** Debian's chromium, as .ci/run installs it (never a browser downloaded by Playwright). */
+export const chromiumPath = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
+export const screenshotDir = join(repoRoot, "test-results", "dashboard");
+
+/** Builds the console from its current source into packages/dashboard/dist (what the server serves). */
+export function buildDashboard(): void {
+  const vite = join(repoRoot, "node_modules", "vite", "bin", "vite.js");
+  execFileSync(process.execPath, [vite, "build", "--logLevel", "error"], {
+    cwd: dashboardDir,
+    stdio: "pipe",
+  });
+}
+
+export interface RunningConsole {
+  /** Where the console is, e.g. http://127.0.0.1:40123 */
+  url: string;
+  company: string;
+  store: Store;
+  emu: Emulator;
+  emulatorUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The emulator and the Ledgerlink server (API + built console) on ephemeral loopback ports, with a
+ * fresh store. The server's public URL is its real address, so the OAuth round trip through the
+ * emulator comes back to it.
+ */
+export async function startConsole(options: {
+  database: DatabaseConfig;
+  company?: string;
+  emulator?: EmulatorOptions;
+}): Promise<RunningConsole> {
+  const company = options.company ?? "acme";
+  const emu = createEmulator(options.emulator ?? {});
+  const emulator = await emu.listen({ port: 0, host: "127.0.0.1" });
+  const store = await openStore(options.database);
+  await store.ensureCompany(company, "Acme Plumbing");
+  // The app needs the server's own address (OAuth redirect URI), known only once it listens.
+  const late: { fetch?: (req: Request) => Response | Promise<Response> } = {};
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve(
+      {
+        fetch: (req) => (late.fetch ? late.fetch(req) : new Response("starting", { status: 503 })),
+        port: 0,
+        hostname: "127.0.0.1",
+      },
+      () => resolve(s),
+    );
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const config = loadConfig({
+    LEDGERLINK_COMPANY: company,
+    QBO_BASE_URL: emulator.url,
+    LEDGERLINK_PUBLIC_URL: url,
+    LEDGERLINK_TOKEN_KEY: Buffer.alloc(32, 9).toString("base64"),
+  });
+  const connections = new ConnectionService({ store, config, clock: systemClock });
+  const app = createApp({ config, store, connections, clock: systemClock });
+  late.fetch = (req) => app.fetch(req);
+  return {
+    url,
+    company,
+    store,
+    emu,
+    emulatorUrl: emulator.url,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+      await emulator.close();
+    },
+  };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu"],
+  });
+}
+
+/** A laptop-sized page; console errors (a CSP violation, an uncaught exception) are collected. */
+export async function openPage(browser: Browser): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+  page.on("console", (msg) => {
+    if (msg.type() === "error") problems.push(`console error: ${msg.text()}`);
+  });
+  return { page, problems };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(screenshotDir, { recursive: true });
+  const path = join(screenshotDir, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
