@@ -422,6 +422,19 @@ describe.each(testDatabases())("QBO mirror pull from the emulator over HTTP, on 
     expect(late.changes).toEqual([expect.objectContaining({ entity: "Customer", operation: "create" })]);
   });
 
+  it("lists a company bigger than a page, pages a few at a time, each record once", async () => {
+    const s = await setup();
+    for (let i = 0; i < 2_050; i++) s.realm.create("Customer", { DisplayName: `Bulk Customer ${i}` });
+    const listed = (await s.api.listAll("Customer")) as Json[];
+    expect(listed).toHaveLength(2_057);
+    expect(new Set(listed.map((c) => c.Id)).size).toBe(2_057);
+    expect(listed.filter((c) => c.Active === false).map((c) => c.Id)).toEqual(["204"]);
+    const queries = s.realm.requestLog.filter((e) => e.path.includes("/query"));
+    // COUNT, three counted pages, and the last (short) one ends it.
+    expect(queries).toHaveLength(4);
+    expect((await s.pull()).counts.Customer).toBe(2_057);
+  });
+
   it("reconciles deletions when the connector could only query by LastUpdatedTime", async () => {
     const s = await setup();
     await s.pull();

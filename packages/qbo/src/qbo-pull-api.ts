@@ -1,11 +1,46 @@
 import type { MirroredEntity, QboPullApi } from "@ledgerlink/core";
+import { nameListEntities } from "./entity-types.js";
 import { pullChanges } from "./pull-changes.js";
 import type { QboClient } from "./qbo-client.js";
 import { QboFaultError } from "./qbo-error.js";
-import { select } from "./query-builder.js";
+import { MAX_RESULTS, select } from "./query-builder.js";
 
 /** QBO answers a read of a deleted (or never existing) object with fault 610, Object Not Found. */
 const isNotFound = (e: unknown): boolean => e instanceof QboFaultError && e.code === "610";
+
+/** Pages of a listing in flight at once: QBO allows 10 requests at a time per company. */
+const PAGE_CONCURRENCY = 4;
+
+/**
+ * Every record of an entity (inactive name-list records included), its pages fetched a few at a time:
+ * a 100k-customer company is 100 pages, each costing QBO about a second. The pages are counted first;
+ * when the last counted page is full (records were created meanwhile) paging goes on until a short
+ * page, and a record seen twice (shifted across a page boundary) is kept once.
+ */
+async function listEverything(client: QboClient, entity: MirroredEntity): Promise<unknown[]> {
+  const q = nameListEntities.has(entity) ? select(entity).includeInactive() : select(entity);
+  const pages = Math.ceil((await client.count(q)) / MAX_RESULTS);
+  const counted = new Array<Record<string, unknown>[]>(pages);
+  let next = 0;
+  const worker = async () => {
+    while (next < pages) {
+      const p = next++;
+      counted[p] = (await client.queryPage(q, 1 + p * MAX_RESULTS)).items as Record<string, unknown>[];
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PAGE_CONCURRENCY, pages) }, worker));
+  const all = counted.flat();
+  if (pages === 0 || counted[pages - 1]!.length === MAX_RESULTS) {
+    for (let start = pages * MAX_RESULTS + 1; ; start += MAX_RESULTS) {
+      const items = (await client.queryPage(q, start)).items as Record<string, unknown>[];
+      all.push(...items);
+      if (items.length < MAX_RESULTS) break;
+    }
+  }
+  const byId = new Map<unknown, Record<string, unknown>>();
+  for (const r of all) byId.set(r["Id"], r);
+  return [...byId.values()];
+}
 
 /**
  * The QBO side of the mirror's pull (core's pullQbo) over one company's client: full listings with
@@ -14,7 +49,7 @@ const isNotFound = (e: unknown): boolean => e instanceof QboFaultError && e.code
  */
 export function qboPullApi(client: QboClient): QboPullApi {
   return {
-    listAll: (entity: MirroredEntity) => client.listAll(select(entity)),
+    listAll: (entity: MirroredEntity) => listEverything(client, entity),
     async read(entity, id) {
       try {
         return await client.read(entity, id);
