@@ -77,13 +77,13 @@ async function fullPull(o: PullQboOptions, started: Date): Promise<PullResult> {
   const at = started.toISOString();
   const notices = await o.mirror.pendingNotices();
   const counts = zeroCounts();
-  const listings = await Promise.all(
-    mirroredEntities.map(async (entity) => {
-      const list = (await o.api.listAll(entity)).map((w) => mirroredObjectFrom(entity, w));
-      counts[entity] = list.length;
-      return [entity, list] as const;
-    }),
-  );
+  // One entity at a time: the connector already pages each listing in parallel, within QBO's limits.
+  const listings: (readonly [MirroredEntity, MirroredObject[]])[] = [];
+  for (const entity of mirroredEntities) {
+    const list = (await o.api.listAll(entity)).map((w) => mirroredObjectFrom(entity, w));
+    counts[entity] = list.length;
+    listings.push([entity, list]);
+  }
   const preferences = await o.api.readPreferences();
 
   const incoming: Incoming[] = [];
@@ -116,7 +116,7 @@ async function fullPull(o: PullQboOptions, started: Date): Promise<PullResult> {
     since: new Date(started.getTime() - PULL_OVERLAP_MS).toISOString(),
     fullPullAt: at,
   });
-  // A full listing saw everything the notices name.
+  // The notices were read before the listing began, so it saw what they name.
   if (notices.length > 0) await o.mirror.clearNotices(notices);
   return { mode: "full", changes, counts };
 }
