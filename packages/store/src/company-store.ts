@@ -9,6 +9,7 @@ import type {
   SyncStore,
 } from "@ledgerlink/core";
 import type { Insertable, Kysely } from "kysely";
+import { ApiStore } from "./api-store.js";
 import { newId } from "./ids.js";
 import { MatchReviewStore } from "./match-review-store.js";
 import { QboMirrorStore } from "./qbo-mirror-store.js";
@@ -17,7 +18,7 @@ import type { Database, RecordsTable } from "./schema.js";
 export type RecordKindName = IncomingKind;
 
 /** The indexed columns of a record: what searches and joins use without parsing the JSON. */
-function columnsOf<K extends RecordKindName>(
+export function columnsOf<K extends RecordKindName>(
   kind: K,
   record: IncomingRecordOf[K],
 ): { parent_id: string | null; name: string | null; active: number } {
@@ -74,6 +75,11 @@ export class CompanyStore implements SyncStore {
     private readonly db: Kysely<Database>,
     readonly companyId: string,
   ) {}
+
+  /** The HTTP API's lists (problems, queue, runs, audit, records, merges), smart search and fix writes. */
+  get api(): ApiStore {
+    return new ApiStore(this.db, this.companyId);
+  }
 
   /** Match decisions, review items and their resolution actions (link, reject, new, merge, undo...). */
   get review(): MatchReviewStore {

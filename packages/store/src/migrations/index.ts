@@ -5,6 +5,7 @@ import { records } from "./0003-records.js";
 import { qboChanges } from "./0004-qbo-changes.js";
 import { matchReview } from "./0005-match-review.js";
 import { qboMirror } from "./0006-qbo-mirror.js";
+import { apiIndexes } from "./0008-api-indexes.js";
 
 /** Migrations are code (not files read at run time), so the built package carries them. */
 export const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   "0004-qbo-changes": qboChanges,
   "0005-match-review": matchReview,
   "0006-qbo-mirror": qboMirror,
+  "0008-api-indexes": apiIndexes,
 };
 
 export const migrationProvider: MigrationProvider = {

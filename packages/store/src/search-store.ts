@@ -1,0 +1,336 @@
+import { parseRecordRef } from "@ledgerlink/core";
+import { sql, type Kysely } from "kysely";
+import { decodeCursor, encodeCursor } from "./page-cursor.js";
+import { refOf, type StoredKind } from "./record-ref-sql.js";
+import type { Database } from "./schema.js";
+import { maxChar, searchDialectOf, searchExpr, type SearchDialect } from "./search-expressions.js";
+
+export type SearchRank = "exact" | "prefix" | "contains";
+export type SearchMatched = "ref" | "id" | "qboId" | "name" | "email" | "phone";
+
+export interface SearchHit {
+  source: "app" | "qbo";
+  /** The record kind (app) or the QBO entity. */
+  kind: string;
+  ref: string | null;
+  id: string;
+  qboId: string | null;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  active: boolean;
+  matched: SearchMatched;
+  rank: SearchRank;
+}
+
+export interface SearchPage {
+  items: SearchHit[];
+  nextCursor: string | null;
+}
+
+const rankOrder: Record<SearchRank, number> = { exact: 0, prefix: 1, contains: 2 };
+const matchedOrder: Record<SearchMatched, number> = { ref: 0, id: 1, qboId: 2, email: 3, phone: 4, name: 5 };
+const storedKinds: readonly StoredKind[] = ["customer", "item", "invoice", "creditMemo", "payment"];
+const linkKindOfEntity: Record<string, StoredKind> = {
+  Customer: "customer",
+  Item: "item",
+  Invoice: "invoice",
+  CreditMemo: "creditMemo",
+  Payment: "payment",
+};
+const entityOfKind = Object.fromEntries(Object.entries(linkKindOfEntity).map(([e, k]) => [k, e])) as Record<
+  StoredKind,
+  string
+>;
+
+/** `%`, `_` and the escape itself, escaped for `LIKE … ESCAPE '\'`. */
+const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+const phoneLike = /^[\d\s().+/-]+$/;
+const bool = (v: unknown): boolean => v === true || v === 1;
+
+interface Candidate extends SearchHit {
+  sortName: string;
+}
+
+/**
+ * Smart search for one company over the app's records and the QBO mirror: a reference (`C:1042`,
+ * `INV:77`), a bare id or QBO Id, a name, an email or a phone. Exact references and ids rank first, then
+ * prefixes (of a name, email, phone or id), then names containing the text. Every lookup but "contains"
+ * is an index range (see search-expressions.ts and migration 0008); "contains" scans names and only runs
+ * when the better ranks did not fill the page.
+ */
+export class SearchStore {
+  private readonly dialect: SearchDialect;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly companyId: string,
+  ) {
+    this.dialect = searchDialectOf(db as Kysely<unknown>);
+  }
+
+  async search(opts: {
+    q: string;
+    source?: "app" | "qbo" | "all";
+    limit: number;
+    cursor?: string;
+  }): Promise<SearchPage> {
+    const q = opts.q.trim();
+    const source = opts.source ?? "all";
+    const offset = opts.cursor === undefined ? 0 : decodeCursor(opts.cursor, { o: "number" }).o;
+    const want = offset + opts.limit + 1;
+    const app = source !== "qbo";
+    const qbo = source !== "app";
+    const found = new Map<string, Candidate>();
+    const add = (c: Candidate): void => {
+      const key = `${c.source}\u0000${c.kind}\u0000${c.id}`;
+      const prev = found.get(key);
+      if (
+        prev === undefined ||
+        rankOrder[c.rank] < rankOrder[prev.rank] ||
+        (c.rank === prev.rank && matchedOrder[c.matched] < matchedOrder[prev.matched])
+      )
+        found.set(key, c);
+    };
+    const lower = q.toLowerCase();
+
+    const ref = parseRecordRef(q);
+    if (ref !== undefined && ref.kind !== "account") {
+      const kind = ref.kind as StoredKind;
+      if (app) {
+        for (const r of await this.records((b) => b.where("kind", "=", kind).where("id", "=", ref.id), 1))
+          add(this.appHit(r, "ref", "exact"));
+        const id = this.dialect === "postgres" ? sql<string>`(id collate "C")` : sql<string>`id`;
+        for (const r of await this.records(
+          (b) =>
+            b.where("kind", "=", kind).where(sql<boolean>`${id} > ${ref.id} and ${id} < ${ref.id + maxChar}`),
+          want,
+        ))
+          add(this.appHit(r, "ref", "prefix"));
+      }
+      if (qbo) {
+        // The QBO object linked to the referenced record.
+        const link = await this.db
+          .selectFrom("links")
+          .select("qbo_id")
+          .where("company_id", "=", this.companyId)
+          .where("entity", "=", kind)
+          .where("local_id", "=", ref.id)
+          .executeTakeFirst();
+        if (link !== undefined)
+          for (const o of await this.objects(
+            (b) => b.where("entity", "=", entityOfKind[kind]).where("qbo_id", "=", link.qbo_id),
+            1,
+          ))
+            add(this.qboHit(o, "ref", "exact"));
+      }
+    } else if (ref?.kind === "account" && qbo) {
+      for (const o of await this.objects(
+        (b) => b.where("entity", "=", "Account").where("qbo_id", "=", ref.id),
+        1,
+      ))
+        add(this.qboHit(o, "ref", "exact"));
+    }
+
+    if (ref === undefined) {
+      if (app)
+        for (const r of await this.records((b) => b.where("id", "=", q), want))
+          add(this.appHit(r, "id", "exact"));
+      if (qbo)
+        for (const o of await this.objects((b) => b.where("qbo_id", "=", q), want))
+          add(this.qboHit(o, "qboId", "exact"));
+      const digits = phoneLike.test(q) ? q.replace(/\D/g, "") : "";
+      const byExpr = async (
+        rank: "exact" | "prefix",
+        field: "name" | "email" | "phone",
+        value: string,
+      ): Promise<void> => {
+        // Lower-cased by the database, as the index was: SQLite's lower() folds ASCII only.
+        const v = field === "phone" ? sql<string>`${value}` : sql<string>`lower(${value})`;
+        const upTo =
+          field === "phone" ? sql<string>`${value + maxChar}` : sql<string>`lower(${value}) || ${maxChar}`;
+        const match = (e: ReturnType<typeof searchExpr>) =>
+          rank === "exact" ? sql<boolean>`${e} = ${v}` : sql<boolean>`${e} > ${v} and ${e} < ${upTo}`;
+        if (app) {
+          const e = searchExpr(
+            this.dialect,
+            field === "name" ? "recordName" : field === "email" ? "recordEmail" : "recordPhone",
+          );
+          const rows = await this.records(
+            (b) => b.where(match(e)),
+            want,
+            field === "name" ? storedKinds : ["customer"],
+          );
+          for (const r of rows) add(this.appHit(r, field, rank));
+        }
+        if (qbo) {
+          const e = searchExpr(
+            this.dialect,
+            field === "name" ? "qboName" : field === "email" ? "qboEmail" : "qboPhone",
+          );
+          const rows = await this.objects((b) => b.where(match(e)), want);
+          for (const o of rows) add(this.qboHit(o, field, rank));
+        }
+      };
+      for (const rank of ["exact", "prefix"] as const) {
+        await byExpr(rank, "name", lower);
+        await byExpr(rank, "email", lower);
+        if (digits.length >= 3) {
+          await byExpr(rank, "phone", digits);
+          // QBO often keeps the country code: 1 555… for a 555… typed in.
+          if (rank === "exact" && digits.length === 10) await byExpr("exact", "phone", `1${digits}`);
+        }
+      }
+      if (found.size < want && lower.length >= 2) {
+        const pattern = `%${likeEscape(lower)}%`;
+        const left = want - found.size;
+        if (app) {
+          const e = searchExpr(this.dialect, "recordName");
+          for (const r of await this.records(
+            (b) => b.where(sql<boolean>`${e} like ${pattern} escape '\\'`),
+            left,
+            storedKinds,
+          ))
+            add(this.appHit(r, "name", "contains"));
+        }
+        if (qbo) {
+          const e = searchExpr(this.dialect, "qboName");
+          for (const o of await this.objects(
+            (b) => b.where(sql<boolean>`${e} like ${pattern} escape '\\'`),
+            left,
+          ))
+            add(this.qboHit(o, "name", "contains"));
+        }
+      }
+    }
+
+    const ranked = [...found.values()].sort(
+      (a, b) =>
+        rankOrder[a.rank] - rankOrder[b.rank] ||
+        matchedOrder[a.matched] - matchedOrder[b.matched] ||
+        (a.source === b.source ? 0 : a.source === "app" ? -1 : 1) ||
+        (a.sortName < b.sortName ? -1 : a.sortName > b.sortName ? 1 : 0) ||
+        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
+    const page = ranked.slice(offset, offset + opts.limit);
+    await this.attachLinks(page);
+    return {
+      items: page.map(({ sortName: _s, ...hit }) => hit),
+      nextCursor: ranked.length > offset + opts.limit ? encodeCursor({ o: offset + opts.limit }) : null,
+    };
+  }
+
+  // ---- internals ---------------------------------------------------------------------------------
+
+  private records(
+    where: (b: ReturnType<SearchStore["recordBase"]>) => ReturnType<SearchStore["recordBase"]>,
+    limit: number,
+    kinds: readonly StoredKind[] = storedKinds,
+  ) {
+    return where(this.recordBase()).where("kind", "in", kinds).limit(limit).execute();
+  }
+
+  private recordBase() {
+    return this.db
+      .selectFrom("records")
+      .select(["kind", "id", "name", "data", "active"])
+      .where("company_id", "=", this.companyId)
+      .where("deleted_at", "is", null);
+  }
+
+  private objects(
+    where: (b: ReturnType<SearchStore["objectBase"]>) => ReturnType<SearchStore["objectBase"]>,
+    limit: number,
+  ) {
+    return where(this.objectBase()).limit(limit).execute();
+  }
+
+  private objectBase() {
+    return this.db
+      .selectFrom("qbo_objects")
+      .select(["entity", "qbo_id", "active", "data"])
+      .where("company_id", "=", this.companyId)
+      .where(sql<boolean>`not ${sql.ref("deleted")}`);
+  }
+
+  private appHit(
+    r: { kind: string; id: string; name: string | null; data: string; active: number | boolean },
+    matched: SearchMatched,
+    rank: SearchRank,
+  ): Candidate {
+    const data = JSON.parse(r.data) as Record<string, unknown>;
+    const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
+    return {
+      source: "app",
+      kind: r.kind,
+      ref: refOf(r.kind as StoredKind, r.id),
+      id: r.id,
+      qboId: null,
+      name: r.name,
+      email: str(data["email"]),
+      phone: str(data["phone"]),
+      active: bool(r.active),
+      matched,
+      rank,
+      sortName: (r.name ?? "").toLowerCase(),
+    };
+  }
+
+  private qboHit(
+    o: { entity: string; qbo_id: string; active: number | boolean; data: string },
+    matched: SearchMatched,
+    rank: SearchRank,
+  ): Candidate {
+    const data = JSON.parse(o.data) as Record<string, unknown>;
+    const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
+    const sub = (k: string, f: string): string | null =>
+      str((data[k] as Record<string, unknown> | undefined)?.[f]);
+    const name = str(data["DisplayName"]) ?? str(data["Name"]) ?? str(data["DocNumber"]);
+    return {
+      source: "qbo",
+      kind: o.entity,
+      ref: null,
+      id: o.qbo_id,
+      qboId: o.qbo_id,
+      name,
+      email: sub("PrimaryEmailAddr", "Address"),
+      phone: sub("PrimaryPhone", "FreeFormNumber"),
+      active: bool(o.active),
+      matched,
+      rank,
+      sortName: (name ?? "").toLowerCase(),
+    };
+  }
+
+  /** App hits get their QBO Id, QBO hits the reference of the app record linked to them. */
+  private async attachLinks(page: Candidate[]): Promise<void> {
+    for (const kind of storedKinds) {
+      const appIds = page.filter((h) => h.source === "app" && h.kind === kind).map((h) => h.id);
+      const qboIds = page
+        .filter((h) => h.source === "qbo" && linkKindOfEntity[h.kind] === kind)
+        .map((h) => h.id);
+      if (appIds.length === 0 && qboIds.length === 0) continue;
+      const links = await this.db
+        .selectFrom("links")
+        .select(["local_id", "qbo_id"])
+        .where("company_id", "=", this.companyId)
+        .where("entity", "=", kind)
+        .where((eb) =>
+          eb.or([
+            ...(appIds.length > 0 ? [eb("local_id", "in", appIds)] : []),
+            ...(qboIds.length > 0 ? [eb("qbo_id", "in", qboIds)] : []),
+          ]),
+        )
+        .execute();
+      const byLocal = new Map(links.map((l) => [l.local_id, l.qbo_id]));
+      const byQbo = new Map(links.map((l) => [l.qbo_id, l.local_id]));
+      for (const h of page) {
+        if (h.source === "app" && h.kind === kind) h.qboId = byLocal.get(h.id) ?? null;
+        if (h.source === "qbo" && linkKindOfEntity[h.kind] === kind) {
+          const local = byQbo.get(h.id);
+          h.ref = local === undefined ? null : refOf(kind, local);
+        }
+      }
+    }
+  }
+}
