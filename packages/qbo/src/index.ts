@@ -15,6 +15,5 @@ export * from "./token-vault.js";
 export * from "./qbo-oauth.js";
 export * from "./token-manager.js";
 export * from "./webhook.js";
-export * from "./qbo-pull-api.js";
 export * from "./qbo-write-port.js";
 export * from "./qbo-pull-api.js";
