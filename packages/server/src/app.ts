@@ -7,6 +7,7 @@ import { postQboWebhook } from "./handlers/post-qbo-webhook.js";
 import { getHomePage } from "./handlers/get-home-page.js";
 import { getStatus } from "./handlers/get-status.js";
 import { postRecords, postRecordsDelete } from "./handlers/post-records.js";
+import { postImport } from "./handlers/post-import.js";
 import { getConnection } from "./handlers/get-connection.js";
 import { putConnection } from "./handlers/put-connection.js";
 import { postConnectionConnect } from "./handlers/post-connection-connect.js";
@@ -22,6 +23,9 @@ export function createApp(deps: AppDeps): Hono {
   app.notFound((c) =>
     c.json({ error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
   );
+  // CSV imports stream under their own limit (100 MB), so they are routed before the JSON limit below;
+  // a route registered ahead of a middleware answers without running it.
+  app.post("/api/v1/companies/:companyId/imports/:collection", postImport(deps));
   // A bulk upsert of 5,000 full records is a few MB; anything far larger is refused before parsing.
   app.use(
     "/api/*",
