@@ -5,6 +5,7 @@ import { registerEmulator } from "./commands/emulator.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerMatch } from "./commands/match.js";
 import { registerDedupe } from "./commands/dedupe.js";
+import { registerImport } from "./commands/import.js";
 
 /** The `ledgerlink` command: one file per verb under commands/, registered here. */
 export function createProgram(): Command {
@@ -22,5 +23,6 @@ export function createProgram(): Command {
   registerDemo(program);
   registerMatch(program);
   registerDedupe(program);
+  registerImport(program);
   return program;
 }
