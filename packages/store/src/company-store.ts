@@ -13,6 +13,7 @@ import { ApiStore } from "./api-store.js";
 import { newId } from "./ids.js";
 import { MatchReviewStore } from "./match-review-store.js";
 import { QboMirrorStore } from "./qbo-mirror-store.js";
+import { ReportStore } from "./report-store.js";
 import type { Database, RecordsTable } from "./schema.js";
 
 export type RecordKindName = IncomingKind;
@@ -84,6 +85,11 @@ export class CompanyStore implements SyncStore {
   /** Match decisions, review items and their resolution actions (link, reject, new, merge, undo...). */
   get review(): MatchReviewStore {
     return new MatchReviewStore(this.db, this.companyId);
+  }
+
+  /** What post-sync reports read (runs, open problems, auto-repairs), and who gets them. */
+  get reports(): ReportStore {
+    return new ReportStore(this.db, this.companyId);
   }
 
   /** This company's QBO mirror: the objects pulled from QBO, the pull's checkpoint, webhook notices. */

@@ -9,6 +9,7 @@ export * from "./named-lock.js";
 export * from "./qbo-mirror-store.js";
 export * from "./match-review-store.js";
 export * from "./match-review-store-errors.js";
+export * from "./report-store.js";
 export * from "./api-store.js";
 export * from "./problem-store.js";
 export * from "./search-store.js";

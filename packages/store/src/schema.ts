@@ -185,6 +185,14 @@ export interface CustomerMergesTable {
   undone_by: string | null;
 }
 
+/** Who gets a company's post-sync report by email, in the order people listed them. */
+export interface ReportRecipientsTable {
+  company_id: string;
+  email: string;
+  position: number;
+  added_at: string;
+}
+
 export interface Database {
   companies: CompaniesTable;
   records: RecordsTable;
@@ -201,4 +209,5 @@ export interface Database {
   match_decisions: MatchDecisionsTable;
   match_review_items: MatchReviewItemsTable;
   customer_merges: CustomerMergesTable;
+  report_recipients: ReportRecipientsTable;
 }

@@ -6,6 +6,7 @@ import { qboChanges } from "./0004-qbo-changes.js";
 import { matchReview } from "./0005-match-review.js";
 import { qboMirror } from "./0006-qbo-mirror.js";
 import { apiIndexes } from "./0008-api-indexes.js";
+import { reportRecipients } from "./0009-report-recipients.js";
 
 /** Migrations are code (not files read at run time), so the built package carries them. */
 export const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   "0005-match-review": matchReview,
   "0006-qbo-mirror": qboMirror,
   "0008-api-indexes": apiIndexes,
+  "0009-report-recipients": reportRecipients,
 };
 
 export const migrationProvider: MigrationProvider = {
