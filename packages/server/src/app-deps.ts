@@ -5,7 +5,7 @@ import type { ConnectionService } from "./connection-service.js";
 
 /** What the HTTP handlers need, injected by the composition root (or a test). */
 export interface AppDeps {
-  config: Pick<Config, "company" | "qbo" | "publicUrl">;
+  config: Pick<Config, "company" | "qbo" | "publicUrl"> & Partial<Pick<Config, "reports">>;
   store: Store;
   connections: ConnectionService;
   clock: Clock;

@@ -13,6 +13,13 @@ import { putConnection } from "./handlers/put-connection.js";
 import { postConnectionConnect } from "./handlers/post-connection-connect.js";
 import { getConnectionCallback } from "./handlers/get-connection-callback.js";
 import { postConnectionDisconnect } from "./handlers/post-connection-disconnect.js";
+import { getReportRun } from "./handlers/get-report-run.js";
+import { getReportPeriod } from "./handlers/get-report-period.js";
+import { postReportEmail } from "./handlers/post-report-email.js";
+import { getReportRecipients } from "./handlers/get-report-recipients.js";
+import { postReportRecipients } from "./handlers/post-report-recipients.js";
+import { getExportUnmatchedCustomers } from "./handlers/get-export-unmatched-customers.js";
+import { reportTransport } from "./reports/report-email.js";
 
 export const maxRequestBytes = 20 * 2 ** 20;
 
@@ -61,6 +68,23 @@ export function createApp(deps: AppDeps): Hono {
   app.post("/api/v1/companies/:companyId/connection/connect", postConnectionConnect(deps));
   app.post("/api/v1/companies/:companyId/connection/disconnect", postConnectionDisconnect(deps));
   app.get("/api/v1/connection/callback", getConnectionCallback(deps));
+  // Post-sync reports, their email and the unmatched-customers export (ahead of the catch-all routes).
+  const reportSettings = deps.config.reports ?? {
+    smtpUrl: undefined,
+    from: undefined,
+    recipients: [],
+    dir: "./data/reports",
+  };
+  const reportMail = reportTransport(reportSettings);
+  const reports = "/api/v1/companies/:companyId/reports";
+  app.get(`${reports}/recipients`, getReportRecipients(deps, reportSettings.recipients));
+  app.post(`${reports}/recipients`, postReportRecipients(deps, reportSettings.recipients));
+  app.get(`${reports}/runs/:runId`, getReportRun(deps));
+  app.post(`${reports}/runs/:runId/email`, postReportEmail(deps, reportMail));
+  app.get(reports, getReportPeriod(deps, "json"));
+  for (const format of ["json", "html", "csv"] as const)
+    app.get(`${reports}.${format}`, getReportPeriod(deps, format));
+  app.get("/api/v1/companies/:companyId/exports/unmatched-customers.csv", getExportUnmatchedCustomers(deps));
   // Last among the company routes: `:collection` would otherwise shadow `connection`.
   app.post("/api/v1/companies/:companyId/:collection", postRecords(deps));
   // Last: the console for every other GET (its client-side routes included); /api/* falls through.

@@ -1,5 +1,25 @@
 import { z } from "zod";
 
+/** One email address (what REPORT_RECIPIENTS and the recipients endpoint accept). */
+export const emailAddress = z.email();
+
+function isSmtpUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return (u.protocol === "smtp:" || u.protocol === "smtps:") && u.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+/** `sync@example.com` or `Ledgerlink <sync@example.com>` (no line breaks: it becomes a mail header). */
+function isMailbox(v: string): boolean {
+  if (/[\r\n]/.test(v)) return false;
+  const m = /^\s*(?:[^<>]*<\s*([^<>\s]+)\s*>|([^<>\s]+))\s*$/.exec(v);
+  const address = m?.[1] ?? m?.[2];
+  return address !== undefined && emailAddress.safeParse(address).success;
+}
+
 /**
  * Every setting the server and CLI read from the environment, validated once at start-up. All problems
  * are reported together so an operator fixes them in one go.
@@ -35,6 +55,39 @@ const envSchema = z.object({
     .describe("the verifier token of your Intuit app's webhooks"),
   EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  SMTP_URL: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || isSmtpUrl(v), {
+      // Never echo the value: it usually holds the mail account's password.
+      message: "must be smtp://[user:password@]host[:port] or smtps://…",
+    })
+    .describe(
+      "the mail server post-sync reports are sent through; without it they are written to REPORT_DIR",
+    ),
+  REPORT_RECIPIENTS: z
+    .string()
+    .default("")
+    .transform((v, ctx) => {
+      const list = v
+        .split(/[,;]/)
+        .map((s) => s.trim())
+        .filter((s) => s !== "");
+      for (const address of list)
+        if (!emailAddress.safeParse(address).success)
+          ctx.addIssue({ code: "custom", message: `"${address}" is not an email address` });
+      return list;
+    })
+    .describe(
+      "comma-separated addresses that get each company's post-sync report (unless the company lists its own)",
+    ),
+  REPORT_FROM: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || isMailbox(v), {
+      message: 'an address, or a name and address: "Ledgerlink <sync@example.com>"',
+    }),
+  REPORT_DIR: z.string().min(1).default("./data/reports"),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -60,6 +113,14 @@ export interface Config {
   keyFile: string;
   emulatorPort: number;
   logLevel: Env["LOG_LEVEL"];
+  /** Post-sync reports: emailed over SMTP when `smtpUrl` is set, written under `dir` otherwise. */
+  reports: {
+    /** Holds the mail account's credentials: never log it. */
+    smtpUrl: string | undefined;
+    from: string | undefined;
+    recipients: string[];
+    dir: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -88,6 +149,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         problems.push(`${key}: required when QBO_ENVIRONMENT is ${e.QBO_ENVIRONMENT}`);
     }
   }
+  if (e.SMTP_URL !== undefined && e.REPORT_FROM === undefined)
+    problems.push("REPORT_FROM: required when SMTP_URL is set (the sender of post-sync reports)");
   if (problems.length > 0) throw new ConfigError(problems);
   const baseUrl =
     e.QBO_BASE_URL ??
@@ -111,5 +174,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     keyFile: e.LEDGERLINK_KEY_FILE,
     emulatorPort: e.EMULATOR_PORT,
     logLevel: e.LOG_LEVEL,
+    reports: {
+      smtpUrl: e.SMTP_URL,
+      from: e.REPORT_FROM,
+      recipients: e.REPORT_RECIPIENTS,
+      dir: e.REPORT_DIR,
+    },
   };
 }
