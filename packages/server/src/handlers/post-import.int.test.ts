@@ -126,6 +126,25 @@ describe.each(testDatabases())(
           ["I6", "45", false],
         ],
       );
+      // The same mistakes as JSON: per record, by index, record and field.
+      const json = await postJson(
+        co,
+        "items",
+        JSON.stringify([
+          { id: "J1", name: "Labor", unitPrice: "85.00" },
+          { id: "J2", name: 42, unitPrice: true },
+          { id: "J3", name: "Travel", unitPrice: 1e21, active: "maybe" },
+          { id: { nested: 1 }, name: "No id" },
+        ]),
+      );
+      expect(json.status).toBe(200);
+      const jsonBody = (await json.json()) as { rejected: { index: number; ref?: string; field: string }[] };
+      expect(jsonBody.rejected.map((r) => [r.index, r.ref ?? null, r.field])).toEqual([
+        [1, "ITEM:J2", "name"],
+        [2, "ITEM:J3", "unitPrice"],
+        [3, null, "id"],
+      ]);
+      expect((await store.company(co).listRecords("item")).map((i) => i.id)).toEqual(["I1", "I6", "J1"]);
       await stillUp();
     });
 
