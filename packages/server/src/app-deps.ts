@@ -2,6 +2,8 @@ import type { Clock } from "@ledgerlink/core";
 import type { Store } from "@ledgerlink/store";
 import type { Config } from "./config.js";
 import type { ConnectionService } from "./connection-service.js";
+import type { SyncEventHub } from "./sync-event-hub.js";
+import type { SyncService } from "./sync-service.js";
 
 /** What the HTTP handlers need, injected by the composition root (or a test). */
 export interface AppDeps {
@@ -9,6 +11,10 @@ export interface AppDeps {
   store: Store;
   connections: ConnectionService;
   clock: Clock;
+  /** Starts and cancels background syncs (Sync Now); made from the parts above when absent. */
+  syncService?: SyncService;
+  /** Live sync events per company, for the SSE stream; the sync service publishes here. */
+  events?: SyncEventHub;
 }
 
 export interface ConnectionState {

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { errorResponse } from "./api-error.js";
 import type { AppDeps } from "./app-deps.js";
+import { registerApiRoutes } from "./api-routes.js";
 import { getHealth } from "./handlers/get-health.js";
 import { postQboWebhook } from "./handlers/post-qbo-webhook.js";
 import { getHomePage } from "./handlers/get-home-page.js";
@@ -85,6 +86,8 @@ export function createApp(deps: AppDeps): Hono {
   for (const format of ["json", "html", "csv"] as const)
     app.get(`${reports}.${format}`, getReportPeriod(deps, format));
   app.get("/api/v1/companies/:companyId/exports/unmatched-customers.csv", getExportUnmatchedCustomers(deps));
+  // Runs, queue, errors, review, merges, audit, search, events; /api/openapi.json and /api/docs.
+  registerApiRoutes(app, deps);
   // Last among the company routes: `:collection` would otherwise shadow `connection`.
   app.post("/api/v1/companies/:companyId/:collection", postRecords(deps));
   // Last: the console for every other GET (its client-side routes included); /api/* falls through.

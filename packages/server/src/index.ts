@@ -10,3 +10,7 @@ export * from "./csv-import.js";
 export * from "./connection-service.js";
 export * from "./company-param.js";
 export * from "./sync-company.js";
+export * from "./sync-event-hub.js";
+export * from "./sync-service.js";
+export * from "./api-routes.js";
+export * from "./api-openapi.js";

@@ -5,11 +5,17 @@ import type { AddressInfo } from "node:net";
 import { createApp } from "./app.js";
 import type { Config } from "./config.js";
 import { ConnectionService } from "./connection-service.js";
+import { apiDepsOf } from "./api-routes.js";
+import type { SyncEventHub } from "./sync-event-hub.js";
+import type { SyncService } from "./sync-service.js";
 
 export interface RunningServer {
   url: string;
   store: Store;
   connections: ConnectionService;
+  /** Sync Now in the background, one per company; its events go to `events`. */
+  syncService: SyncService;
+  events: SyncEventHub;
   close(): Promise<void>;
 }
 
@@ -18,7 +24,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const store = await openStore({ url: config.databaseUrl });
   await store.ensureCompany(config.company, config.company);
   const connections = new ConnectionService({ store, config, clock: systemClock });
-  const app = createApp({ config, store, connections, clock: systemClock });
+  const { syncService, events } = apiDepsOf({ config, store, connections, clock: systemClock });
+  const app = createApp({ config, store, connections, clock: systemClock, syncService, events });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
   });
@@ -27,8 +34,16 @@ export async function startServer(config: Config): Promise<RunningServer> {
     url: `http://${config.host === "0.0.0.0" || config.host === "127.0.0.1" ? "localhost" : config.host}:${port}`,
     store,
     connections,
+    syncService,
+    events,
     async close() {
-      await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+      const closed = new Promise<void>((resolve, reject) =>
+        server.close((err) => (err ? reject(err) : resolve())),
+      );
+      await syncService.close();
+      // Event streams never end by themselves.
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await closed;
       await store.close();
     },
   };
