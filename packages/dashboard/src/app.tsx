@@ -2,11 +2,22 @@ import type { ReactNode } from "react";
 import { ConsoleProvider, useConsole } from "./console-context.js";
 import { LoadError } from "./components/screen.js";
 import { Link, matchPath, useLocation } from "./router.js";
+import { EventStreamProvider } from "./event-stream.js";
+import { ActivityScreen } from "./screens/activity-screen.js";
 import { ConnectionScreen } from "./screens/connection-screen.js";
+import { CustomerPage } from "./screens/customer-page.js";
+import { CustomersScreen } from "./screens/customers-screen.js";
+import { ErrorsScreen } from "./screens/errors-screen.js";
+import { MappingsScreen } from "./screens/mappings-screen.js";
+import { QueueScreen } from "./screens/queue-screen.js";
+import { ReportsScreen } from "./screens/reports-screen.js";
+import { ReviewScreen } from "./screens/review-screen.js";
 import { OverviewScreen } from "./screens/overview-screen.js";
 import { NotFoundScreen } from "./screens/not-found-screen.js";
 import type { StatusResponse } from "./status-types.js";
 import { useResource } from "./use-resource.js";
+import { companyPath } from "./api-client.js";
+import type { ErrorsPage } from "./api-types.js";
 
 interface Route {
   path: string;
@@ -18,6 +29,19 @@ interface Route {
 
 const routes: Route[] = [
   { path: "/", label: "Overview", nav: true, render: () => <OverviewScreen /> },
+  { path: "/errors", label: "Errors", nav: true, render: () => <ErrorsScreen /> },
+  { path: "/review", label: "Match review", nav: true, render: () => <ReviewScreen /> },
+  { path: "/queue", label: "Ready to sync", nav: true, render: () => <QueueScreen /> },
+  { path: "/customers", label: "Customers", nav: true, render: () => <CustomersScreen /> },
+  {
+    path: "/customers/:ref",
+    label: "Customer",
+    nav: false,
+    render: (p) => <CustomerPage key={p["ref"]} refText={p["ref"]!} />,
+  },
+  { path: "/mappings", label: "Mappings", nav: true, render: () => <MappingsScreen /> },
+  { path: "/reports", label: "Reports", nav: true, render: () => <ReportsScreen /> },
+  { path: "/activity", label: "Activity", nav: true, render: () => <ActivityScreen /> },
   { path: "/connection", label: "Connection settings", nav: true, render: () => <ConnectionScreen /> },
 ];
 
@@ -34,7 +58,9 @@ export function App() {
   if (!status.data) return <p className="main muted">Loading…</p>;
   return (
     <ConsoleProvider company={status.data.company}>
-      <Shell />
+      <EventStreamProvider company={status.data.company}>
+        <Shell />
+      </EventStreamProvider>
     </ConsoleProvider>
   );
 }
@@ -43,7 +69,9 @@ function Shell() {
   const { company, revision } = useConsole();
   const { path } = useLocation();
   const status = useResource<StatusResponse>("/api/status", revision);
-  const openErrors = status.data?.counts.openErrors ?? 0;
+  // Every open problem (findings, QuickBooks faults and matches to review), as the Errors view counts them.
+  const problems = useResource<ErrorsPage>(companyPath(company, "errors") + "?limit=1", revision);
+  const openErrors = problems.data?.total ?? status.data?.counts.openErrors ?? 0;
   let screen: ReactNode = <NotFoundScreen />;
   for (const r of routes) {
     const params = matchPath(r.path, path);

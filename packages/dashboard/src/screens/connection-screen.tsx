@@ -19,7 +19,6 @@ export interface ConsoleSettings {
   };
   matching: MatchPolicy;
   autoRepair: AutoRepair;
-  reportRecipients: string[];
 }
 
 const repairLabels: Record<keyof AutoRepair, string> = {
@@ -47,7 +46,6 @@ const defaults: ConsoleSettings = {
     letQboNumber: true,
     fixRounding: true,
   },
-  reportRecipients: [],
 };
 
 function settingsFrom(raw: Record<string, unknown>): ConsoleSettings {
@@ -56,8 +54,13 @@ function settingsFrom(raw: Record<string, unknown>): ConsoleSettings {
     schedule: { ...defaults.schedule, ...(s.schedule ?? {}) },
     matching: { ...defaults.matching, ...(s.matching ?? {}) },
     autoRepair: { ...defaults.autoRepair, ...(s.autoRepair ?? {}) },
-    reportRecipients: Array.isArray(s.reportRecipients) ? s.reportRecipients.map(String) : [],
   };
+}
+
+interface RecipientsResponse {
+  recipients: string[];
+  source: "company" | "default";
+  default: string[];
 }
 
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -101,6 +104,8 @@ function guidance(c: ConnectionResponse): {
 export function ConnectionScreen() {
   const { company, notify, refreshAll, revision } = useConsole();
   const conn = useResource<ConnectionResponse>(companyPath(company, "connection"), revision);
+  // Report recipients live with the reports (GET/POST …/reports/recipients), not in these settings.
+  const mail = useResource<RecipientsResponse>(companyPath(company, "reports", "recipients"), revision);
   const [enabled, setEnabled] = useState(true);
   const [settings, setSettings] = useState<ConsoleSettings>(defaults);
   const [recipients, setRecipients] = useState("");
@@ -113,8 +118,10 @@ export function ConnectionScreen() {
     setEnabled(conn.data.enabled);
     const s = settingsFrom(conn.data.settings);
     setSettings(s);
-    setRecipients(s.reportRecipients.join(", "));
   }, [conn.data]);
+  useEffect(() => {
+    if (mail.data) setRecipients(mail.data.source === "company" ? mail.data.recipients.join(", ") : "");
+  }, [mail.data]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -139,7 +146,11 @@ export function ConnectionScreen() {
     try {
       await apiRequest(companyPath(company, "connection"), {
         method: "PUT",
-        body: { enabled, settings: { ...settings, reportRecipients: list } },
+        body: { enabled, settings },
+      });
+      await apiRequest(companyPath(company, "reports", "recipients"), {
+        method: "POST",
+        body: { recipients: list },
       });
       notify("Settings saved.");
       conn.reload();
@@ -383,7 +394,10 @@ export function ConnectionScreen() {
               onChange={(e) => setRecipients(e.target.value)}
             />
             <span className="hint" id="recipients-hint">
-              Separate addresses with commas. Leave empty to send no email.
+              Separate addresses with commas.{" "}
+              {mail.data && mail.data.default.length > 0
+                ? `Leave empty to use the default list (${mail.data.default.join(", ")}).`
+                : "Leave empty to send no email."}
             </span>
           </div>
 
