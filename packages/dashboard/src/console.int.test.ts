@@ -10,6 +10,48 @@ import {
   type RunningConsole,
 } from "../test/console-harness.js";
 
+/** The QuickBooks company as the office typed it in by hand before any sync. */
+const qboSeed = {
+  realms: [
+    {
+      realmId: "9341450000000001",
+      companyName: "Acme Plumbing",
+      entities: {
+        // A supplier holds the name the app's customer C:3001 uses (names are unique across kinds).
+        Vendor: [{ DisplayName: "Rivera Landscaping" }],
+        Customer: [
+          {
+            DisplayName: "Harbour Dental Group",
+            BillAddr: { Line1: "9 Pine St", PostalCode: "92501" },
+          },
+        ],
+      },
+    },
+  ],
+};
+
+/** The app's customers: the collision, the likely match, an in-app duplicate pair, and ordinary ones. */
+const appCustomers = [
+  {
+    id: "3001",
+    displayName: "Rivera Landscaping",
+    billingAddress: { line1: "8 Birch Rd", city: "Springfield" },
+  },
+  // Like QuickBooks' "Harbour Dental Group" in the same postcode, on another street: for a person to decide.
+  {
+    id: "4001",
+    displayName: "Harbor Dental Group",
+    billingAddress: { line1: "5 Elm St", postalCode: "92501" },
+  },
+  { id: "5001", displayName: "Acme Rentals", email: "office@acmerentals.example" },
+  { id: "5002", displayName: "Acme Rentals LLC", email: "office@acmerentals.example" },
+  ...Array.from({ length: 200 }, (_, i) => ({
+    id: String(6000 + i),
+    displayName: `Customer ${6000 + i}`,
+    email: `c${6000 + i}@example.com`,
+  })),
+];
+
 /**
  * A bookkeeper's walk through the console in Debian's chromium: the built dashboard served by the
  * real server, a fresh store, and the QBO emulator over HTTP. Steps share one browser page, in order.
@@ -22,7 +64,11 @@ describe.each(testDatabases())("the console in a browser ($dialect)", (database)
 
   beforeAll(async () => {
     buildDashboard();
-    app = await startConsole({ database: database.fresh() });
+    app = await startConsole({
+      database: database.fresh(),
+      // A little latency per QuickBooks call, so the progress bar has time to be seen moving.
+      emulator: { seed: qboSeed, latencyMs: { min: 250, max: 350 } },
+    });
     browser = await launchChromium();
     ({ page, problems } = await openPage(browser));
     page.setDefaultTimeout(15_000);
@@ -71,10 +117,124 @@ describe.each(testDatabases())("the console in a browser ($dialect)", (database)
     await page.getByRole("button", { name: "Save settings" }).click();
     await expect.poll(() => page.getByTestId("toast").last().textContent()).toContain("Settings saved");
     const saved = await app.store.connections.get(app.company);
-    expect(saved?.settings).toMatchObject({
-      schedule: { mode: "manual" },
-      reportRecipients: ["office@acme.example"],
+    expect(saved?.settings).toMatchObject({ schedule: { mode: "manual" } });
+    const res = await fetch(`${app.url}/api/v1/companies/${app.company}/reports/recipients`);
+    expect(await res.json()).toMatchObject({ recipients: ["office@acme.example"], source: "company" });
+  });
+
+  const api = async <T>(path: string, init?: { method?: string; body?: unknown }): Promise<T> => {
+    const res = await fetch(`${app.url}/api/v1/companies/${app.company}${path}`, {
+      method: init?.method ?? "GET",
+      headers: { "content-type": "application/json" },
+      ...(init?.body === undefined ? {} : { body: JSON.stringify(init.body) }),
     });
+    expect(res.status, `${init?.method ?? "GET"} ${path}`).toBeLessThan(300);
+    return (await res.json()) as T;
+  };
+
+  it(
+    "runs a sync from the Overview and shows its progress bar moving, then the result",
+    { timeout: 120_000 },
+    async () => {
+      await api("/customers", { method: "POST", body: appCustomers });
+      await goTo("Overview");
+      await page.getByRole("button", { name: "Sync now" }).click();
+      const bar = page.getByRole("progressbar", { name: "Sync progress" });
+      await bar.waitFor();
+      // Checked in the page on every frame: the bar must move (records done > 0) before it goes away.
+      await page.waitForFunction(
+        () => Number(document.querySelector('[role="progressbar"]')?.getAttribute("aria-valuenow")) > 0,
+        undefined,
+        { timeout: 60_000, polling: "raf" },
+      );
+      await shot("03-overview-progress");
+      await bar.waitFor({ state: "detached", timeout: 60_000 });
+      await expect.poll(() => page.getByTestId("toast").last().textContent()).toMatch(/^Sync /);
+      await expect.poll(() => page.getByTestId("last-run").textContent()).toMatch(/created/);
+      expect(await page.getByTestId("sync-health").getAttribute("data-health")).toBe("errors");
+      await shot("04-overview-after-sync");
+    },
+  );
+
+  it("fixes the duplicate-name error by choosing one of the proposed renames", async () => {
+    await goTo("Errors");
+    await page.getByRole("tab", { name: /^Duplicates/ }).click();
+    const row = page.getByRole("row").filter({ hasText: "C:3001" });
+    await row.getByRole("button", { name: /^Fix C:3001/ }).click();
+    const detail = page.getByTestId("error-detail");
+    await detail.getByText("already used in QuickBooks").waitFor();
+    await shot("05-errors-duplicate");
+    const rename = detail.getByTestId("fix-rename").first();
+    const proposal = (await rename.locator("legend").textContent())!.match(/Rename it "(.+)"/)![1]!;
+    await rename.getByRole("button", { name: "Preview" }).click();
+    await expect.poll(() => rename.getByTestId("fix-preview").textContent()).toContain(proposal);
+    await rename.getByRole("button", { name: "Apply this fix" }).click();
+    await expect.poll(() => page.getByTestId("toast").last().textContent()).toContain("renamed");
+    const record = await api<{ name: string | null }>("/records/C%3A3001");
+    expect(record.name).toBe(proposal);
+    await expect.poll(() => page.getByRole("row").filter({ hasText: "C:3001" }).count()).toBe(0);
+  });
+
+  it("accepts a suggested match in the side-by-side review with the keyboard", async () => {
+    await goTo("Match review");
+    const pair = page.getByTestId("review-pair");
+    await pair.waitFor();
+    expect(await pair.textContent()).toContain("Harbor Dental Group");
+    expect(await pair.textContent()).toContain("Harbour Dental Group");
+    await shot("06-review");
+    await page.keyboard.press("a");
+    await expect.poll(() => page.getByTestId("toast").last().textContent()).toContain("C:4001 linked");
+    const open = await api<{ items: { status: string; ref: string }[] }>("/review");
+    expect(open.items.filter((i) => i.ref === "C:4001" && i.status === "open")).toEqual([]);
+  });
+
+  it("merges two customers after a preview, then undoes the merge", async () => {
+    await goTo("Customers");
+    await page.getByLabel("Search").fill("Acme Rentals");
+    await page.getByTestId("search-results").getByRole("link", { name: "C:5001" }).click();
+    await page.getByRole("heading", { level: 1, name: "Acme Rentals" }).waitFor();
+    await page.getByRole("button", { name: /Merge a duplicate/ }).click();
+    const panel = page.getByTestId("merge-panel");
+    await panel.getByLabel(/Find the duplicate/).fill("Acme Rentals LLC");
+    await panel
+      .getByRole("listitem")
+      .filter({ hasText: "C:5002" })
+      .getByRole("button", { name: "Choose" })
+      .click();
+    await expect.poll(() => panel.getByTestId("merge-preview").textContent()).toContain("C:5002");
+    await shot("07-customer-merge-preview");
+    await panel.getByRole("button", { name: "Merge them" }).click();
+    await expect
+      .poll(() => page.getByTestId("toast").last().textContent())
+      .toContain("Merged C:5002 into C:5001");
+    const merges = await api<{ items: { mergeId: string; undoneAt: string | null }[] }>("/merges");
+    expect(merges.items).toHaveLength(1);
+    expect(merges.items[0]!.undoneAt).toBeNull();
+    await page.getByTestId("merges").getByRole("button", { name: "Undo merge" }).click();
+    await expect.poll(() => page.getByTestId("toast").last().textContent()).toContain("Merge undone");
+    const after = await api<{ items: { undoneAt: string | null }[] }>("/merges");
+    expect(after.items[0]!.undoneAt).not.toBeNull();
+    expect((await api<{ deletedAt: string | null }>("/records/C%3A5002")).deletedAt).toBeNull();
+    await shot("08-customer-after-undo");
+  });
+
+  it("downloads the sync report", async () => {
+    await goTo("Reports");
+    await shot("09-reports");
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByTestId("run-reports").getByRole("link", { name: "Download CSV" }).first().click(),
+    ]);
+    const path = await download.path();
+    const csv = (await import("node:fs")).readFileSync(path, "utf8");
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    expect(csv).toContain("C:");
+  });
+
+  it("shows the activity log of what changed", async () => {
+    await goTo("Activity");
+    await expect.poll(() => page.getByRole("grid", { name: "Audit log" }).textContent()).toContain("C:3001");
+    await shot("10-activity");
   });
 
   it("ran every screen without a script error or a Content-Security-Policy violation", () => {

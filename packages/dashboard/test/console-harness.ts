@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import { systemClock } from "@ledgerlink/core";
 import { createEmulator, type Emulator, type EmulatorOptions } from "@ledgerlink/emulator";
-import { ConnectionService, createApp, loadConfig } from "@ledgerlink/server";
+import { apiDepsOf, ConnectionService, createApp, loadConfig } from "@ledgerlink/server";
 import { openStore, type DatabaseConfig, type Store } from "@ledgerlink/store";
 import { chromium, type Browser, type Page } from "playwright-core";
 
@@ -70,7 +70,10 @@ export async function startConsole(options: {
     LEDGERLINK_TOKEN_KEY: Buffer.alloc(32, 9).toString("base64"),
   });
   const connections = new ConnectionService({ store, config, clock: systemClock });
-  const app = createApp({ config, store, connections, clock: systemClock });
+  const base = { config, store, connections, clock: systemClock };
+  // As startServer composes it: Sync Now runs in the background and publishes to the event hub.
+  const { syncService, events } = apiDepsOf(base);
+  const app = createApp({ ...base, syncService, events });
   late.fetch = (req) => app.fetch(req);
   return {
     url,
@@ -79,7 +82,11 @@ export async function startConsole(options: {
     emu,
     emulatorUrl: emulator.url,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await syncService.close();
+      // Event streams stay open until the server drops them.
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await closed;
       await store.close();
       await emulator.close();
     },
