@@ -15,6 +15,7 @@ import { MatchReviewStore } from "./match-review-store.js";
 import { QboMirrorStore } from "./qbo-mirror-store.js";
 import { ReportStore } from "./report-store.js";
 import type { Database, RecordsTable } from "./schema.js";
+import { SyncEngineStore } from "./sync-engine-store.js";
 
 export type RecordKindName = IncomingKind;
 
@@ -85,6 +86,11 @@ export class CompanyStore implements SyncStore {
   /** Match decisions, review items and their resolution actions (link, reject, new, merge, undo...). */
   get review(): MatchReviewStore {
     return new MatchReviewStore(this.db, this.companyId);
+  }
+
+  /** The sync engine's outbox, runs, lease, findings, queue holds and schedule. */
+  get sync(): SyncEngineStore {
+    return new SyncEngineStore(this.db, this.companyId);
   }
 
   /** What post-sync reports read (runs, open problems, auto-repairs), and who gets them. */

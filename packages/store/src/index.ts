@@ -7,6 +7,7 @@ export * from "./test-databases.js";
 export * from "./connection-store.js";
 export * from "./named-lock.js";
 export * from "./qbo-mirror-store.js";
+export * from "./sync-engine-store.js";
 export * from "./match-review-store.js";
 export * from "./match-review-store-errors.js";
 export * from "./report-store.js";

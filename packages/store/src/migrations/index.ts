@@ -5,6 +5,7 @@ import { records } from "./0003-records.js";
 import { qboChanges } from "./0004-qbo-changes.js";
 import { matchReview } from "./0005-match-review.js";
 import { qboMirror } from "./0006-qbo-mirror.js";
+import { syncOutbox } from "./0007-sync-outbox.js";
 import { apiIndexes } from "./0008-api-indexes.js";
 import { reportRecipients } from "./0009-report-recipients.js";
 
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   "0004-qbo-changes": qboChanges,
   "0005-match-review": matchReview,
   "0006-qbo-mirror": qboMirror,
+  "0007-sync-outbox": syncOutbox,
   "0008-api-indexes": apiIndexes,
   "0009-report-recipients": reportRecipients,
 };
