@@ -385,7 +385,7 @@ export class QboClient implements QboCustomerApi {
 
   /**
    * Changes since `changedSince` (QBO looks back at most 30 days and returns at most 1000 objects
-   * per entity; entities that hit the cap are listed in `truncated`). Deleted records come back
+   * in all; entities that may have been cut by the cap are listed in `truncated`). Deleted records come back
    * as `deleted: true` with only their Id.
    */
   async cdc(entities: readonly QboEntityName[], changedSince: Date): Promise<CdcResult> {
@@ -423,7 +423,11 @@ export class QboClient implements QboCustomerApi {
         }
       }
     }
-    const truncated = entities.filter((e) => (counts.get(e) ?? 0) >= 1000);
+    // QBO caps a CDC response at 1000 objects in all, not per entity: once the total reaches it, any
+    // entity (even one that returned nothing) may have been cut short, so all are listed again.
+    let total = 0;
+    for (const n of counts.values()) total += n;
+    const truncated = total >= 1000 ? [...entities] : [];
     return { changes, truncated };
   }
 

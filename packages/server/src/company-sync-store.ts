@@ -2,7 +2,6 @@ import {
   matchRecordFromQboCustomer,
   mirroredEntities,
   snapshotFromMirror,
-  type CustomerDecision,
   type MirroredEntity,
   type MirroredObject,
   type QboCustomer,
@@ -10,17 +9,6 @@ import {
   type SyncInputs,
 } from "@ledgerlink/core";
 import type { Store } from "@ledgerlink/store";
-
-interface ReviewPort {
-  listMatchDecisions(): Promise<
-    { localId: string; qboId?: string; decision: CustomerDecision["decision"] }[]
-  >;
-  saveReviewSuggestions(
-    runId: string,
-    suggestions: readonly { localId: string; qboId: string; score: number; reasons: string[] }[],
-    at: string,
-  ): Promise<void>;
-}
 
 /** Entities whose current QBO objects the planner compares against (field changes, conflicts). */
 const diffed: ReadonlySet<MirroredEntity> = new Set([
@@ -40,15 +28,14 @@ export function companySyncStore(store: Store, companyId: string): SyncEnginePor
   const company = store.company(companyId);
   const engine = company.sync;
   const mirror = company.qbo;
-  // TEMPORARY until the review store lands: typed by the contract it implements.
-  const review = (company as unknown as { review?: ReviewPort }).review;
+  const review = company.review;
   return {
     companyId,
     async loadInputs(): Promise<SyncInputs> {
       const [records, preferences, decisions, ...lists] = await Promise.all([
         engine.loadRecordInputs(),
         mirror.readPreferences(),
-        review ? review.listMatchDecisions() : Promise.resolve([]),
+        review.listMatchDecisions(),
         ...mirroredEntities.map((e) => mirror.listObjects(e)),
       ]);
       const byEntity = new Map<MirroredEntity, MirroredObject[]>();
@@ -89,7 +76,7 @@ export function companySyncStore(store: Store, companyId: string): SyncEnginePor
     lastSentPayload: (ref) => engine.lastSentPayload(ref),
     replaceFindings: (runId, findings, at) => engine.replaceFindings(runId, findings, at),
     saveReviewSuggestions: async (runId, reviews, at) => {
-      if (review) await review.saveReviewSuggestions(runId, reviews, at);
+      await review.saveReviewSuggestions(runId, reviews, at);
     },
     audit: (entry) => engine.audit(entry),
   };

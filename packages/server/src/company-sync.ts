@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import {
   pullQbo,
   runSync,
+  SyncBusyError,
   type Clock,
   type MatchPolicy,
   type PullResult,
@@ -39,8 +40,36 @@ let runnerSeq = 0;
 /** Names this runner in the company's lease: host, process and a counter. */
 export const runnerName = (): string => `${hostname()}:${process.pid}:${++runnerSeq}`;
 
-/** One sync of a company with a ready QBO client: pull QBO's changes, plan, execute. */
-export function runCompanySync(o: CompanySyncOptions): Promise<SyncResult> {
+/** True when the lease holder is a process on this machine that no longer exists (killed, crashed). */
+function holderIsDead(holder: string): boolean {
+  const [host, pid] = holder.split(":");
+  if (host !== hostname() || pid === undefined || !/^\d+$/.test(pid)) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+/**
+ * One sync of a company with a ready QBO client: pull QBO's changes, plan, execute. A lease left by a
+ * runner on this machine that was killed is taken over at once instead of waiting for it to expire.
+ */
+export async function runCompanySync(o: CompanySyncOptions): Promise<SyncResult> {
+  try {
+    return await runOnce(o);
+  } catch (err) {
+    if (!(err instanceof SyncBusyError)) throw err;
+    const engine = o.store.company(o.companyId).sync;
+    const holder = await engine.leaseHolder(o.clock.now());
+    if (holder === undefined || !holderIsDead(holder)) throw err;
+    await engine.releaseLease(holder);
+    return runOnce(o);
+  }
+}
+
+function runOnce(o: CompanySyncOptions): Promise<SyncResult> {
   const mirror = o.store.company(o.companyId).qbo;
   return runSync({
     store: companySyncStore(o.store, o.companyId),

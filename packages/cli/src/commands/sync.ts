@@ -50,11 +50,14 @@ export function registerSync(program: Command): void {
             console.log(`  ${s.action.padEnd(10)} ${s.ref.padEnd(12)} ${s.name ?? ""} — ${s.reason}`);
           console.log(planTotals(result.plan.counts));
         } else {
+          const reasons = new Map(result.plan.steps.map((s) => [s.ref, s.reason]));
           for (const o of result.outcomes) {
             if (o.outcome === "skipped") continue;
             const what = o.failure
               ? `FAILED${o.failure.code ? ` (QBO ${o.failure.code})` : ""}: ${o.failure.message}`
-              : `${o.outcome}${o.qboId ? ` as QBO ${o.qboId}` : ""}`;
+              : o.outcome === "held" || o.outcome === "blocked"
+                ? `${o.outcome}: ${reasons.get(o.ref) ?? ""}`
+                : `${o.outcome}${o.qboId ? ` as QBO ${o.qboId}` : ""}`;
             console.log(`  ${o.ref.padEnd(12)} ${what}`);
           }
           const r = result.run!;

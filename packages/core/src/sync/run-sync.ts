@@ -202,8 +202,9 @@ async function recover(
   for (const [batchKey, group] of groups) {
     group.sort((a, b) => a.seq - b.seq);
     const writes = group.map(toWrite);
+    // A plain request is re-sent under the requestid it went out with (a 5010 retry has its own).
     const results = batchKey.startsWith("single:")
-      ? [await o.qbo.write(writes[0]!)]
+      ? [await o.qbo.write({ ...writes[0]!, key: batchKey.slice("single:".length) })]
       : await o.qbo.batch(writes);
     for (const [i, r] of results.entries()) {
       const op = group[i]!;

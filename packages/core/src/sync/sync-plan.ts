@@ -218,7 +218,8 @@ export function planSync(input: SyncPlanInput): SyncPlan {
   const auto = new Map<string, MatchProposal>();
   const reviews: SyncPlan["reviews"] = [];
   const decided = new Map<string, CustomerDecision>();
-  for (const d of decisions) if (d.decision !== "qbo-inactivate") decided.set(d.localId, d);
+  // A rejection is about one pair: the customer stays open to its other candidates.
+  for (const d of decisions) if (d.decision === "link" || d.decision === "new") decided.set(d.localId, d);
   const rejected = new Set(
     decisions.filter((d) => d.decision === "reject").map((d) => `${d.localId} ${d.qboId}`),
   );
