@@ -237,6 +237,18 @@ describe.each(testDatabases())("the console in a browser ($dialect)", (database)
     await shot("10-activity");
   });
 
+  it("opens the Ready-to-sync queue and the Mappings, each saying what it is for", async () => {
+    await goTo("Ready to sync");
+    // The rename queued C:3001 again for the next sync.
+    await expect
+      .poll(() => page.getByRole("grid", { name: "Records waiting to sync" }).textContent())
+      .toContain("C:3001");
+    await shot("11-queue");
+    await goTo("Mappings");
+    await page.getByRole("heading", { name: "Items" }).waitFor();
+    await shot("12-mappings");
+  });
+
   it("ran every screen without a script error or a Content-Security-Policy violation", () => {
     expect(problems.filter((p) => /page error|Content Security Policy|Refused to/i.test(p))).toEqual([]);
   });

@@ -112,7 +112,7 @@ export function ErrorsScreen() {
     }
   };
 
-  const columns = "2.5rem 7rem minmax(8rem, 1fr) minmax(14rem, 3fr) 9rem 12rem";
+  const columns = "3rem 7rem minmax(8rem, 1fr) minmax(14rem, 3fr) 9rem 12rem";
   return (
     <Screen
       title="Errors"

@@ -169,7 +169,7 @@ export function QueueScreen() {
             items={list.items}
             rowHeight={44}
             height={Math.max(240, Math.min(560, window.innerHeight - 300))}
-            columns="2.5rem 8rem minmax(10rem, 2fr) 9rem 7rem 6rem 18rem"
+            columns="3rem 7rem minmax(10rem, 2fr) 9rem 6rem 5rem 21rem"
             rowKey={(e) => e.ref}
             hasMore={list.hasMore}
             onNearEnd={list.loadMore}
