@@ -44,6 +44,16 @@ const qboCodeExplanation: Record<string, (name: string) => string> = {
   "6210": () => categoryExplanation["closed-period"],
 };
 
+/** Rules whose problem is not what their category alone says. */
+const ruleExplanation: Record<string, string> = {
+  "dependency.blocked":
+    "This record waits for another one it refers to (its parent, customer or item), which cannot be sent until its own problem is fixed. Fix that one first; this one follows on the next sync.",
+  "customer.display-name-duplicate-in-app":
+    "Two records in the app have the same name, and QuickBooks allows each name only once. If they are the same customer, merge them; if not, give one of them a different name.",
+  "document.docnumber-duplicate-in-app":
+    "Two documents in the app have the same number, and QuickBooks allows each number once. Give one of them another number.",
+};
+
 export function explain(p: ProblemRow, recordName: string | null): string {
   if (p.source === "review") {
     const reasons = p.review?.reasons.length ? ` (${p.review.reasons.join(", ")})` : "";
@@ -54,7 +64,8 @@ export function explain(p: ProblemRow, recordName: string | null): string {
     const byCode = p.code === null ? undefined : qboCodeExplanation[p.code];
     return byCode ? byCode(recordName ?? p.ref) : categoryExplanation[category];
   }
-  return p.detail ? `${categoryExplanation[category]} The rule: ${p.detail}` : categoryExplanation[category];
+  const general = (p.rule !== null ? ruleExplanation[p.rule] : undefined) ?? categoryExplanation[category];
+  return p.detail ? `${general} The rule: ${p.detail}` : general;
 }
 
 /** What each fix needs a person to supply when the finding did not (a name, the QBO record to use...). */

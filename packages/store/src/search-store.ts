@@ -1,5 +1,5 @@
 import { parseRecordRef } from "@ledgerlink/core";
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type RawBuilder } from "kysely";
 import { decodeCursor, encodeCursor } from "./page-cursor.js";
 import { refOf, type StoredKind } from "./record-ref-sql.js";
 import type { Database } from "./schema.js";
@@ -47,6 +47,20 @@ const entityOfKind = Object.fromEntries(Object.entries(linkKindOfEntity).map(([e
 const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 const phoneLike = /^[\d\s().+/-]+$/;
 const bool = (v: unknown): boolean => v === true || v === 1;
+
+interface RecordRow {
+  kind: string;
+  id: string;
+  name: string | null;
+  data: string;
+  active: number | boolean;
+}
+interface ObjectRow {
+  entity: string;
+  qbo_id: string;
+  active: number | boolean;
+  data: string;
+}
 
 interface Candidate extends SearchHit {
   sortName: string;
@@ -98,13 +112,14 @@ export class SearchStore {
     if (ref !== undefined && ref.kind !== "account") {
       const kind = ref.kind as StoredKind;
       if (app) {
-        for (const r of await this.records((b) => b.where("kind", "=", kind).where("id", "=", ref.id), 1))
-          add(this.appHit(r, "ref", "exact"));
         const id = this.dialect === "postgres" ? sql<string>`(id collate "C")` : sql<string>`id`;
+        for (const r of await this.records("records_company_id", sql`id = ${ref.id}`, 1, [kind]))
+          add(this.appHit(r, "ref", "exact"));
         for (const r of await this.records(
-          (b) =>
-            b.where("kind", "=", kind).where(sql<boolean>`${id} > ${ref.id} and ${id} < ${ref.id + maxChar}`),
+          "records_company_id",
+          sql`${id} > ${ref.id} and ${id} < ${ref.id + maxChar}`,
           want,
+          [kind],
         ))
           add(this.appHit(r, "ref", "prefix"));
       }
@@ -119,25 +134,23 @@ export class SearchStore {
           .executeTakeFirst();
         if (link !== undefined)
           for (const o of await this.objects(
-            (b) => b.where("entity", "=", entityOfKind[kind]).where("qbo_id", "=", link.qbo_id),
+            undefined,
+            sql`entity = ${entityOfKind[kind]} and qbo_id = ${link.qbo_id}`,
             1,
           ))
             add(this.qboHit(o, "ref", "exact"));
       }
     } else if (ref?.kind === "account" && qbo) {
-      for (const o of await this.objects(
-        (b) => b.where("entity", "=", "Account").where("qbo_id", "=", ref.id),
-        1,
-      ))
+      for (const o of await this.objects(undefined, sql`entity = 'Account' and qbo_id = ${ref.id}`, 1))
         add(this.qboHit(o, "ref", "exact"));
     }
 
     if (ref === undefined) {
       if (app)
-        for (const r of await this.records((b) => b.where("id", "=", q), want))
+        for (const r of await this.records("records_company_id", sql`id = ${q}`, want))
           add(this.appHit(r, "id", "exact"));
       if (qbo)
-        for (const o of await this.objects((b) => b.where("qbo_id", "=", q), want))
+        for (const o of await this.objects("qbo_objects_company_id", sql`qbo_id = ${q}`, want))
           add(this.qboHit(o, "qboId", "exact"));
       const digits = phoneLike.test(q) ? q.replace(/\D/g, "") : "";
       const byExpr = async (
@@ -157,7 +170,8 @@ export class SearchStore {
             field === "name" ? "recordName" : field === "email" ? "recordEmail" : "recordPhone",
           );
           const rows = await this.records(
-            (b) => b.where(match(e)),
+            `records_search_${field}`,
+            match(e),
             want,
             field === "name" ? storedKinds : ["customer"],
           );
@@ -168,39 +182,30 @@ export class SearchStore {
             this.dialect,
             field === "name" ? "qboName" : field === "email" ? "qboEmail" : "qboPhone",
           );
-          const rows = await this.objects((b) => b.where(match(e)), want);
+          const rows = await this.objects(`qbo_objects_search_${field}`, match(e), want);
           for (const o of rows) add(this.qboHit(o, field, rank));
         }
       };
       for (const rank of ["exact", "prefix"] as const) {
         await byExpr(rank, "name", lower);
-        await byExpr(rank, "email", lower);
+        if (!/\s/.test(q)) await byExpr(rank, "email", lower);
         if (digits.length >= 3) {
           await byExpr(rank, "phone", digits);
           // QBO often keeps the country code: 1 555… for a 555… typed in.
           if (rank === "exact" && digits.length === 10) await byExpr("exact", "phone", `1${digits}`);
         }
       }
-      if (found.size < want && lower.length >= 2) {
+      // Names containing the text, when the better ranks did not fill the page. Not for what is plainly
+      // an email or a phone number: those are found by their indexes or not at all.
+      if (found.size < want && lower.length >= 2 && !q.includes("@") && digits.length < 3) {
         const pattern = `%${likeEscape(lower)}%`;
         const left = want - found.size;
-        if (app) {
-          const e = searchExpr(this.dialect, "recordName");
-          for (const r of await this.records(
-            (b) => b.where(sql<boolean>`${e} like ${pattern} escape '\\'`),
-            left,
-            storedKinds,
-          ))
+        if (app)
+          for (const r of await this.recordsContaining(pattern, left))
             add(this.appHit(r, "name", "contains"));
-        }
-        if (qbo) {
-          const e = searchExpr(this.dialect, "qboName");
-          for (const o of await this.objects(
-            (b) => b.where(sql<boolean>`${e} like ${pattern} escape '\\'`),
-            left,
-          ))
+        if (qbo)
+          for (const o of await this.objectsContaining(pattern, left))
             add(this.qboHit(o, "name", "contains"));
-        }
       }
     }
 
@@ -222,35 +227,55 @@ export class SearchStore {
 
   // ---- internals ---------------------------------------------------------------------------------
 
-  private records(
-    where: (b: ReturnType<SearchStore["recordBase"]>) => ReturnType<SearchStore["recordBase"]>,
+  /**
+   * Records whose name contains the pattern: a scan, of the name index only (it carries deleted_at) —
+   * SQLite is told to use it, since from its statistics alone it may prefer reading the whole table.
+   */
+  private recordsContaining(pattern: string, limit: number): Promise<RecordRow[]> {
+    const e = searchExpr(this.dialect, "recordName");
+    return this.records("records_search_name", sql`${e} like ${pattern} escape '\\'`, limit);
+  }
+
+  /** QBO objects whose name contains the pattern (a scan of the name index, as above). */
+  private objectsContaining(pattern: string, limit: number): Promise<ObjectRow[]> {
+    const e = searchExpr(this.dialect, "qboName");
+    return this.objects("qbo_objects_search_name", sql`${e} like ${pattern} escape '\\'`, limit);
+  }
+
+  /**
+   * Live records of these kinds meeting `cond`. On SQLite the lookup is pinned to the index made for it
+   * (migration 0008): with several indexes on `company_id, kind…` its planner may otherwise pick one
+   * that leaves every customer's JSON to be read.
+   */
+  private async records(
+    index: string | undefined,
+    cond: RawBuilder<unknown>,
     limit: number,
     kinds: readonly StoredKind[] = storedKinds,
-  ) {
-    return where(this.recordBase()).where("kind", "in", kinds).limit(limit).execute();
+  ): Promise<RecordRow[]> {
+    const r = await sql<RecordRow>`
+      select kind, id, name, data, active from records ${this.indexedBy(index)}
+      where company_id = ${this.companyId} and deleted_at is null and kind in (${sql.join(kinds)})
+        and ${cond}
+      limit ${limit}`.execute(this.db);
+    return r.rows;
   }
 
-  private recordBase() {
-    return this.db
-      .selectFrom("records")
-      .select(["kind", "id", "name", "data", "active"])
-      .where("company_id", "=", this.companyId)
-      .where("deleted_at", "is", null);
-  }
-
-  private objects(
-    where: (b: ReturnType<SearchStore["objectBase"]>) => ReturnType<SearchStore["objectBase"]>,
+  /** Live QBO objects meeting `cond` (pinned to its index on SQLite, as above). */
+  private async objects(
+    index: string | undefined,
+    cond: RawBuilder<unknown>,
     limit: number,
-  ) {
-    return where(this.objectBase()).limit(limit).execute();
+  ): Promise<ObjectRow[]> {
+    const r = await sql<ObjectRow>`
+      select entity, qbo_id, active, data from qbo_objects ${this.indexedBy(index)}
+      where company_id = ${this.companyId} and not deleted and ${cond}
+      limit ${limit}`.execute(this.db);
+    return r.rows;
   }
 
-  private objectBase() {
-    return this.db
-      .selectFrom("qbo_objects")
-      .select(["entity", "qbo_id", "active", "data"])
-      .where("company_id", "=", this.companyId)
-      .where(sql<boolean>`not ${sql.ref("deleted")}`);
+  private indexedBy(index: string | undefined): RawBuilder<unknown> {
+    return index !== undefined && this.dialect === "sqlite" ? sql.raw(`indexed by ${index}`) : sql``;
   }
 
   private appHit(

@@ -4,10 +4,11 @@ import { searchDialectOf, searchExpressions } from "../search-expressions.js";
 const expressionIndexes = (db: Kysely<unknown>) => {
   const e = searchExpressions(searchDialectOf(db));
   return [
-    ["records_search_name", "records", `company_id, kind, ${e.recordName}`],
+    // deleted_at and deleted ride along so a scan for names containing a word reads the index only.
+    ["records_search_name", "records", `company_id, kind, ${e.recordName}, deleted_at`],
     ["records_search_email", "records", `company_id, ${e.recordEmail}`],
     ["records_search_phone", "records", `company_id, ${e.recordPhone}`],
-    ["qbo_objects_search_name", "qbo_objects", `company_id, ${e.qboName}`],
+    ["qbo_objects_search_name", "qbo_objects", `company_id, ${e.qboName}, deleted`],
     ["qbo_objects_search_email", "qbo_objects", `company_id, ${e.qboEmail}`],
     ["qbo_objects_search_phone", "qbo_objects", `company_id, ${e.qboPhone}`],
   ] as const;
@@ -16,14 +17,20 @@ const expressionIndexes = (db: Kysely<unknown>) => {
 /**
  * Indexes the HTTP API's lists and smart search need: names, emails and phones of the app's records and
  * of the QBO mirror (expression indexes, so no writer changes: see search-expressions.ts), a record or
- * QBO object by bare id, open problems a page at a time per category, and the audit log by record,
- * actor and action.
+ * QBO object by bare id, live records by kind (counted from the index), open problems a page at a time
+ * per category, and the audit log by record, actor and action.
  */
 export const apiIndexes: Migration = {
   async up(db: Kysely<unknown>) {
     for (const [name, table, columns] of expressionIndexes(db))
       await sql`create index ${sql.id(name)} on ${sql.id(table)} (${sql.raw(columns)})`.execute(db);
     await db.schema.createIndex("records_company_id").on("records").columns(["company_id", "id"]).execute();
+    // Live records of a kind, counted from the index alone (the status page's counts).
+    await db.schema
+      .createIndex("records_live")
+      .on("records")
+      .columns(["company_id", "kind", "deleted_at"])
+      .execute();
     await db.schema
       .createIndex("qbo_objects_company_id")
       .on("qbo_objects")
@@ -66,6 +73,7 @@ export const apiIndexes: Migration = {
       "audit_events_id",
       "sync_errors_open_page",
       "qbo_objects_company_id",
+      "records_live",
       "records_company_id",
       ...expressionIndexes(db).map(([n]) => n),
     ])
