@@ -113,10 +113,10 @@ export class SearchStore {
       const kind = ref.kind as StoredKind;
       if (app) {
         const id = this.dialect === "postgres" ? sql<string>`(id collate "C")` : sql<string>`id`;
-        for (const r of await this.records("records_company_id", sql`id = ${ref.id}`, 1, [kind]))
+        for (const r of await this.records(undefined, sql`id = ${ref.id}`, 1, [kind]))
           add(this.appHit(r, "ref", "exact"));
         for (const r of await this.records(
-          "records_company_id",
+          undefined,
           sql`${id} > ${ref.id} and ${id} < ${ref.id + maxChar}`,
           want,
           [kind],
@@ -147,7 +147,7 @@ export class SearchStore {
 
     if (ref === undefined) {
       if (app)
-        for (const r of await this.records("records_company_id", sql`id = ${q}`, want))
+        for (const r of await this.records(undefined, sql`id = ${q}`, want))
           add(this.appHit(r, "id", "exact"));
       if (qbo)
         for (const o of await this.objects("qbo_objects_company_id", sql`qbo_id = ${q}`, want))
