@@ -65,6 +65,7 @@ describe("parseWebhookPayload", () => {
         id: "1",
         operation: "Merge",
         lastUpdated: "2015-10-05T14:42:19-0700",
+        deletedId: "2",
       },
     ]);
   });

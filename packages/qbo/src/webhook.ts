@@ -11,6 +11,8 @@ export interface WebhookEvent {
   operation: WebhookOperation;
   /** When QBO says the change happened (ISO). */
   lastUpdated: string | undefined;
+  /** For a Merge: the record merged away (the event's `id` is the survivor). */
+  deletedId?: string;
 }
 
 /**
@@ -125,7 +127,17 @@ function parseLegacyNotification(n: unknown): WebhookEvent[] {
     const id = str(r["id"]);
     const operation = operations[(str(r["operation"]) ?? "").toLowerCase()];
     if (!entity || !id || !operation) return [];
-    return [{ realmId, entity, id, operation, lastUpdated: str(r["lastUpdated"]) }];
+    const deletedId = str(r["deletedId"]);
+    return [
+      {
+        realmId,
+        entity,
+        id,
+        operation,
+        lastUpdated: str(r["lastUpdated"]),
+        ...(deletedId ? { deletedId } : {}),
+      },
+    ];
   });
 }
 
@@ -139,7 +151,14 @@ function parseCloudEvent(e: unknown): WebhookEvent[] {
   const entity = entityNames[m[1]!.toLowerCase()] ?? m[1]!.charAt(0).toUpperCase() + m[1]!.slice(1);
   const operation = operations[m[2]!.toLowerCase()];
   if (!operation) return [];
-  return [{ realmId, entity, id, operation, lastUpdated: str(r["time"]) }];
+  const data = r["data"];
+  const deletedId =
+    data !== null && typeof data === "object"
+      ? str((data as Record<string, unknown>)["deletedid"])
+      : undefined;
+  return [
+    { realmId, entity, id, operation, lastUpdated: str(r["time"]), ...(deletedId ? { deletedId } : {}) },
+  ];
 }
 
 /**

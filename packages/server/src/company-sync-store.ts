@@ -1,5 +1,7 @@
 import {
+  isMirroredEntity,
   matchRecordFromQboCustomer,
+  mirroredObjectFrom,
   mirroredEntities,
   snapshotFromMirror,
   type MirroredEntity,
@@ -72,6 +74,9 @@ export function companySyncStore(store: Store, companyId: string): SyncEnginePor
     confirmOp: (op, link, at) => engine.confirmOp(op, link, at),
     failOp: (op, failure, at) => engine.failOp(op, failure, at),
     unfinishedOps: () => engine.unfinishedOps(),
+    rememberQboObject: async (entity, object) => {
+      if (isMirroredEntity(entity)) await mirror.upsertObjects([mirroredObjectFrom(entity, object)]);
+    },
     abandonOps: (ids, at) => engine.abandonOps(ids, at),
     lastSentPayload: (ref) => engine.lastSentPayload(ref),
     replaceFindings: (runId, findings, at) => engine.replaceFindings(runId, findings, at),

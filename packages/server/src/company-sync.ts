@@ -14,6 +14,7 @@ import {
 } from "@ledgerlink/core";
 import { qboPullApi, qboWritePort, type QboClient } from "@ledgerlink/qbo";
 import type { Store } from "@ledgerlink/store";
+import { applyQboChanges } from "./apply-qbo-changes.js";
 import { companySyncStore } from "./company-sync-store.js";
 
 export interface CompanySyncOptions {
@@ -78,6 +79,13 @@ function runOnce(o: CompanySyncOptions): Promise<SyncResult> {
     holder: runnerName(),
     pull: async () => {
       const pulled = await pullQbo({ api: qboPullApi(o.client), mirror, now: () => o.clock.now() });
+      await applyQboChanges({
+        store: o.store,
+        companyId: o.companyId,
+        pulled,
+        at: o.clock.now().toISOString(),
+        ...(o.onEvent ? { onEvent: o.onEvent } : {}),
+      });
       if (o.onPulled) await o.onPulled(pulled);
     },
     ...(o.trigger ? { trigger: o.trigger } : {}),

@@ -312,13 +312,7 @@ describe.each(testDatabases())("sync engine against the emulator over HTTP ($dia
       "waiting for the client's W-9",
       new Date().toISOString(),
     );
-    await queue.setHold(
-      "C:r" as RecordRef,
-      "removed",
-      "pat@office",
-      undefined,
-      new Date().toISOString(),
-    );
+    await queue.setHold("C:r" as RecordRef, "removed", "pat@office", undefined, new Date().toISOString());
     const r = await sync();
     expect(outcomeOf(r, "C:h")).toBe("held");
     expect(r.plan.steps.find((s) => s.ref === "C:h")!.reason).toContain("W-9");
@@ -351,5 +345,83 @@ describe.each(testDatabases())("sync engine against the emulator over HTTP ($dia
         .map((c) => c["DisplayName"])
         .sort(),
     ).toEqual(["Kid Site", "Parent Co"]);
+  });
+  it("two-way: a merge made in QBO re-points the link and a payment recorded there marks the invoice paid (CDC and webhook)", async () => {
+    await put("customer", [
+      { id: "m", displayName: "Maple Clinic", email: "ap@maple.example", active: true },
+      { id: "n", displayName: "Northside Gym", email: "hi@northside.example", active: true },
+    ]);
+    await put("item", [{ id: "svc", name: "Service call", type: "NonInventory" }]);
+    await put("invoice", [
+      {
+        id: "in1",
+        customerId: "n",
+        txnDate: "2026-11-03",
+        lines: [{ itemId: "svc", qty: "1", unitPrice: "120" }],
+      },
+      {
+        id: "in2",
+        customerId: "m",
+        txnDate: "2026-11-04",
+        lines: [{ itemId: "svc", qty: "2", unitPrice: "120" }],
+      },
+    ]);
+    await sync();
+    const links = await store.company(company).sync.listLinks();
+    const maple = links.get("C:m" as RecordRef)!.qboId;
+    const invoiceId = links.get("INV:in1" as RecordRef)!.qboId;
+
+    // In QBO, the office merges our "Maple Clinic" into one they typed by hand; CDC sees the customer go
+    // inactive while its invoice moves to the survivor.
+    const typed = realm().create("Customer", { DisplayName: "Maple Clinic LLC" }) as QboObject;
+    realm().mergeCustomers(maple, typed.Id);
+    const events: SyncEvent[] = [];
+    const r = await sync({ onEvent: (e) => events.push(e) });
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: "qbo-change",
+        action: expect.objectContaining({ type: "repoint-link", ref: "C:m", toQboId: typed.Id }),
+      }),
+    );
+    expect((await store.company(company).sync.listLinks()).get("C:m" as RecordRef)!.qboId).toBe(typed.Id);
+    expect(outcomeOf(r, "C:m")).toBe("skipped"); // followed, not re-created or pushed over the survivor
+    expect(qboCustomers().filter((c) => String(c["DisplayName"]).startsWith("Maple Clinic"))).toHaveLength(2);
+
+    // Someone records the customer's payment in QBO; Intuit's webhook tells us (a signed delivery).
+    const paid = await client.create(
+      "Payment",
+      {
+        CustomerRef: { value: links.get("C:n" as RecordRef)!.qboId },
+        TotalAmt: 120,
+        Line: [{ Amount: 120, LinkedTxn: [{ TxnId: invoiceId, TxnType: "Invoice" }] }],
+      },
+      { requestId: "paid-in-qbo" },
+    );
+    await store.company(company).noteQboChanges(
+      [
+        {
+          entity: "Payment",
+          qboId: String(paid.Id),
+          operation: "Create",
+          lastUpdated: new Date().toISOString(),
+        },
+      ],
+      new Date().toISOString(),
+    );
+    const seen: SyncEvent[] = [];
+    await sync({ onEvent: (e) => seen.push(e) });
+    expect(seen).toContainEqual(
+      expect.objectContaining({
+        type: "qbo-change",
+        action: expect.objectContaining({ type: "invoice-payment", ref: "INV:in1", paid: true, balance: 0 }),
+      }),
+    );
+    const audit = await store.company(company).listAudit();
+    expect(audit).toContainEqual(
+      expect.objectContaining({ ref: "INV:in1", action: "qbo.invoice.paid", actor: "quickbooks" }),
+    );
+    expect(await store.company(company).qbo.pendingNotices()).toEqual([]);
+    // Our own payment records are not news: nothing was sent for the invoice.
+    expect(realm().list("Payment")).toHaveLength(1);
   });
 });

@@ -131,6 +131,89 @@ export class SyncEngineStore {
     return out;
   }
 
+  /**
+   * Follows a QBO-side merge: the record's link now names the survivor. The fingerprint is kept, so an
+   * unchanged record is not pushed over the survivor's data.
+   */
+  async repointLink(
+    ref: RecordRef,
+    toQboId: string,
+    syncToken: string,
+    actor: string,
+    at: string,
+  ): Promise<void> {
+    const { entity, localId } = linkKey(ref);
+    await this.db.transaction().execute(async (trx) => {
+      const before = await trx
+        .selectFrom("links")
+        .select("qbo_id")
+        .where("company_id", "=", this.companyId)
+        .where("entity", "=", entity)
+        .where("local_id", "=", localId)
+        .executeTakeFirst();
+      if (!before) return;
+      await trx
+        .updateTable("links")
+        .set({ qbo_id: toQboId, sync_token: syncToken })
+        .where("company_id", "=", this.companyId)
+        .where("entity", "=", entity)
+        .where("local_id", "=", localId)
+        .execute();
+      await trx
+        .insertInto("audit_events")
+        .values({
+          id: newId(),
+          company_id: this.companyId,
+          at,
+          actor,
+          ref,
+          action: "link.repointed",
+          detail: JSON.stringify({
+            before: { qboId: before.qbo_id },
+            after: { qboId: toQboId },
+            why: "merged in QuickBooks",
+          }),
+        })
+        .execute();
+    });
+  }
+
+  /** Records a problem QBO's side raised for a record (a merge to decide, a deletion made there). */
+  async raiseProblem(
+    ref: RecordRef,
+    problem: { category: ClassifiedFailure["category"]; code: string; message: string; detail?: string },
+    at: string,
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable("sync_errors")
+        .set({ resolved_at: at })
+        .where("company_id", "=", this.companyId)
+        .where("ref", "=", ref)
+        .where("code", "=", problem.code)
+        .where("resolved_at", "is", null)
+        .execute();
+      await trx
+        .insertInto("sync_errors")
+        .values({
+          id: newId(),
+          company_id: this.companyId,
+          run_id: "",
+          ref,
+          local_id: linkKey(ref).localId,
+          category: problem.category,
+          code: problem.code,
+          message: problem.message,
+          detail: problem.detail ?? null,
+          element: null,
+          created_at: at,
+          resolved_at: null,
+          source: "qbo",
+        })
+        .execute();
+    });
+  }
+
   // ---- lease ---------------------------------------------------------------------------------
 
   async acquireLease(holder: string, ttlMs: number, now: Date): Promise<boolean> {

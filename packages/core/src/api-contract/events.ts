@@ -46,6 +46,37 @@ export const syncEventSchema = named(
       pending: z.number().int(),
     }),
     z.object({ type: z.literal("run-finished"), run: runSummarySchema }),
+    /** Something changed in QBO that matters to the app: a merge followed, a payment recorded there. */
+    z.object({
+      type: z.literal("qbo-change"),
+      companyId: z.string(),
+      action: z.discriminatedUnion("type", [
+        z.object({
+          type: z.literal("repoint-link"),
+          ref: z.string(),
+          fromQboId: z.string(),
+          toQboId: z.string(),
+          syncToken: z.string(),
+        }),
+        z.object({
+          type: z.literal("merge-conflict"),
+          ref: z.string(),
+          otherRef: z.string(),
+          fromQboId: z.string(),
+          toQboId: z.string(),
+        }),
+        z.object({
+          type: z.literal("invoice-payment"),
+          ref: z.string(),
+          qboInvoiceId: z.string(),
+          qboPaymentId: z.string(),
+          amount: z.number().int(),
+          balance: z.number().int(),
+          paid: z.boolean(),
+        }),
+        z.object({ type: z.literal("link-lost"), ref: z.string(), qboId: z.string() }),
+      ]),
+    }),
     /** A background sync that could not start or stopped on an unexpected failure. */
     z.object({
       type: z.literal("run-error"),
@@ -65,6 +96,7 @@ export const syncEventTypes = [
   "progress",
   "recovered",
   "run-finished",
+  "qbo-change",
   "run-error",
 ] as const satisfies readonly SyncEventType[];
 

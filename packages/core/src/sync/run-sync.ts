@@ -209,6 +209,8 @@ async function recover(
     for (const [i, r] of results.entries()) {
       const op = group[i]!;
       if (r.ok) {
+        if (r.object["MetaData"] !== undefined && store.rememberQboObject)
+          await store.rememberQboObject(op.entity, r.object);
         await store.confirmOp(op, linkFor(op, r.object, now()), now());
         tally.confirmed++;
       } else if (r.outcomeUnknown) tally.pending++;
@@ -577,6 +579,8 @@ class Executor {
 
   private async confirm(op: OutboxOp, object: Record<string, unknown>): Promise<void> {
     const link = linkFor(op, object, this.now());
+    if (object["MetaData"] !== undefined && this.o.store.rememberQboObject)
+      await this.o.store.rememberQboObject(op.entity, object);
     await this.o.store.confirmOp(op, link, this.now());
     op.state = "confirmed";
     if (link) this.links.set(op.ref, link);

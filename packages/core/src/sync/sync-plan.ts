@@ -329,6 +329,7 @@ export function planSync(input: SyncPlanInput): SyncPlan {
     });
   }
   const reactivated = new Set(reactivationRefs.values());
+  const skippedClean = new Set<RecordRef>();
 
   // --- One step per live record.
   const consider = (
@@ -345,6 +346,20 @@ export function planSync(input: SyncPlanInput): SyncPlan {
     ];
     const base = { ref, kind, localId: id, entity, needs, payload, ...(name !== undefined ? { name } : {}) };
     const fp = fingerprint(payload);
+    const unchanged = links.get(ref);
+    if (unchanged && unchanged.fingerprint === fp && !reactivated.has(ref)) {
+      // Nothing will be sent, so what validation says about it waits until the record changes.
+      skippedClean.add(ref);
+      add({
+        ...base,
+        qboId: unchanged.qboId,
+        syncToken: unchanged.syncToken,
+        fingerprint: fp,
+        action: "skip",
+        reason: "unchanged since the last sync",
+      });
+      return;
+    }
     const blocking = (findingsByRef.get(ref) ?? []).filter((f) => f.severity === "blocks");
     if (blocking.length > 0) {
       add({
@@ -539,7 +554,13 @@ export function planSync(input: SyncPlanInput): SyncPlan {
     ]),
   ) as Record<StepAction, number>;
   for (const s of planned) counts[s.action]++;
-  return { steps: planned, repairs, findings, reviews, counts };
+  return {
+    steps: planned,
+    repairs,
+    findings: findings.filter((f) => !skippedClean.has(f.ref)),
+    reviews,
+    counts,
+  };
 }
 
 /** The steps for `only` and, transitively, the steps they need that are not in QBO yet. */

@@ -2,6 +2,7 @@ import type { ClassifiedFailure } from "../ports.js";
 import type { RecordRef } from "../record-ref.js";
 import type { Repair } from "../repair/apply-repairs.js";
 import type { Finding } from "../validate/finding.js";
+import type { QboSideAction } from "./qbo-side-changes.js";
 import type { QboPayload } from "./record-to-qbo.js";
 import type { PlanStep, RecordLink, StepAction, SyncEntity, SyncPlan, SyncPlanInput } from "./sync-plan.js";
 
@@ -108,7 +109,9 @@ export type SyncEvent =
   | { type: "step-failed"; runId: string; ref: RecordRef; action: StepAction; failure: ClassifiedFailure }
   | { type: "progress"; runId: string; done: number; total: number }
   | { type: "recovered"; runId: string; confirmed: number; failed: number; pending: number }
-  | { type: "run-finished"; run: SyncRunSummary };
+  | { type: "run-finished"; run: SyncRunSummary }
+  /** Something changed in QBO that matters to the app (a merge, a payment recorded there). */
+  | { type: "qbo-change"; companyId: string; action: QboSideAction };
 
 /** What the engine reads to plan: everything but matching and validation policy, gathered by the store. */
 export type SyncInputs = Omit<SyncPlanInput, "only" | "validationPolicy" | "matchPolicy">;
@@ -144,6 +147,11 @@ export interface SyncEngineStore {
   confirmOp(op: OutboxOp, link: RecordLink | null, at: string): Promise<void>;
   /** In one transaction: the op failed and the error recorded against its record. */
   failOp(op: OutboxOp, failure: ClassifiedFailure, at: string): Promise<void>;
+  /**
+   * Keeps the QBO mirror current with what QBO answered to our own writes, so the next pull tells
+   * our changes from other people's (a merge or deletion of a record we created is noticed as such).
+   */
+  rememberQboObject?(entity: SyncEntity, object: Record<string, unknown>): Promise<void>;
   /** Ops not finished: "sent" ones (outcome unknown) and "planned" ones of runs no longer running. */
   unfinishedOps(): Promise<OutboxOp[]>;
   abandonOps(ids: readonly string[], at: string): Promise<void>;

@@ -29,6 +29,7 @@ export const postQboWebhook = (deps: AppDeps): Handler => {
                   qboId: e.id,
                   operation: e.operation,
                   lastUpdated: e.lastUpdated ?? at,
+                  ...(e.deletedId === undefined ? {} : { deletedId: e.deletedId }),
                 })),
                 at,
               );
