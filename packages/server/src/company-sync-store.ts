@@ -71,11 +71,14 @@ export function companySyncStore(store: Store, companyId: string): SyncEnginePor
     cancelRequested: (runId) => engine.cancelRequested(runId),
     insertOps: (ops) => engine.insertOps(ops),
     markSent: (ops, at) => engine.markSent(ops, at),
-    confirmOp: (op, link, at) => engine.confirmOp(op, link, at),
+    confirmOps: (items, at) => engine.confirmOps(items, at),
     failOp: (op, failure, at) => engine.failOp(op, failure, at),
     unfinishedOps: () => engine.unfinishedOps(),
-    rememberQboObject: async (entity, object) => {
-      if (isMirroredEntity(entity)) await mirror.upsertObjects([mirroredObjectFrom(entity, object)]);
+    rememberQboObjects: async (objects) => {
+      const mirrored = objects.flatMap(({ entity, object }) =>
+        isMirroredEntity(entity) ? [mirroredObjectFrom(entity, object)] : [],
+      );
+      if (mirrored.length > 0) await mirror.upsertObjects(mirrored);
     },
     abandonOps: (ids, at) => engine.abandonOps(ids, at),
     lastSentPayload: (ref) => engine.lastSentPayload(ref),

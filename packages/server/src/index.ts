@@ -14,3 +14,4 @@ export * from "./sync-event-hub.js";
 export * from "./sync-service.js";
 export * from "./api-routes.js";
 export * from "./api-openapi.js";
+export * from "./company-sync.js";

@@ -442,47 +442,50 @@ export class SyncEngineStore {
     });
   }
 
-  async confirmOp(op: OutboxOp, link: RecordLink | null, at: string): Promise<void> {
+  async confirmOps(items: readonly { op: OutboxOp; link: RecordLink | null }[], at: string): Promise<void> {
+    if (items.length === 0) return;
     await this.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable("sync_ops")
-        .set({
-          state: "confirmed",
-          qbo_id: link?.qboId ?? op.qboId ?? null,
-          sync_token: link?.syncToken ?? null,
-          updated_at: at,
-        })
-        .where("company_id", "=", this.companyId)
-        .where("id", "=", op.id)
-        .execute();
-      const { entity, localId } = linkKey(op.ref);
-      if (link) {
-        const values = {
-          qbo_id: link.qboId,
-          sync_token: link.syncToken,
-          fingerprint: link.fingerprint,
-          last_synced_at: link.lastSyncedAt,
-        };
+      for (const { op, link } of items) {
         await trx
-          .insertInto("links")
-          .values({ company_id: this.companyId, entity, local_id: localId, ...values })
-          .onConflict((oc) => oc.columns(["company_id", "entity", "local_id"]).doUpdateSet(values))
-          .execute();
-      } else if (op.action === "delete") {
-        await trx
-          .deleteFrom("links")
+          .updateTable("sync_ops")
+          .set({
+            state: "confirmed",
+            qbo_id: link?.qboId ?? op.qboId ?? null,
+            sync_token: link?.syncToken ?? null,
+            updated_at: at,
+          })
           .where("company_id", "=", this.companyId)
-          .where("entity", "=", entity)
-          .where("local_id", "=", localId)
+          .where("id", "=", op.id)
+          .execute();
+        const { entity, localId } = linkKey(op.ref);
+        if (link) {
+          const values = {
+            qbo_id: link.qboId,
+            sync_token: link.syncToken,
+            fingerprint: link.fingerprint,
+            last_synced_at: link.lastSyncedAt,
+          };
+          await trx
+            .insertInto("links")
+            .values({ company_id: this.companyId, entity, local_id: localId, ...values })
+            .onConflict((oc) => oc.columns(["company_id", "entity", "local_id"]).doUpdateSet(values))
+            .execute();
+        } else if (op.action === "delete") {
+          await trx
+            .deleteFrom("links")
+            .where("company_id", "=", this.companyId)
+            .where("entity", "=", entity)
+            .where("local_id", "=", localId)
+            .execute();
+        }
+        await trx
+          .updateTable("sync_errors")
+          .set({ resolved_at: at })
+          .where("company_id", "=", this.companyId)
+          .where("ref", "=", op.ref)
+          .where("resolved_at", "is", null)
           .execute();
       }
-      await trx
-        .updateTable("sync_errors")
-        .set({ resolved_at: at })
-        .where("company_id", "=", this.companyId)
-        .where("ref", "=", op.ref)
-        .where("resolved_at", "is", null)
-        .execute();
     });
   }
 

@@ -209,9 +209,9 @@ async function recover(
     for (const [i, r] of results.entries()) {
       const op = group[i]!;
       if (r.ok) {
-        if (r.object["MetaData"] !== undefined && store.rememberQboObject)
-          await store.rememberQboObject(op.entity, r.object);
-        await store.confirmOp(op, linkFor(op, r.object, now()), now());
+        if (r.object["MetaData"] !== undefined && store.rememberQboObjects)
+          await store.rememberQboObjects([{ entity: op.entity, object: r.object }]);
+        await store.confirmOps([{ op, link: linkFor(op, r.object, now()) }], now());
         tally.confirmed++;
       } else if (r.outcomeUnknown) tally.pending++;
       else {
@@ -512,7 +512,12 @@ class Executor {
     const results = batchKey.startsWith("single:")
       ? [await this.o.qbo.write(writes[0]!)]
       : await this.o.qbo.batch(writes);
-    for (const [i, r] of results.entries()) await this.apply(sendable[i]!, r);
+    const successes: { op: OutboxOp; object: Record<string, unknown> }[] = [];
+    for (const [i, r] of results.entries()) {
+      if (r.ok) successes.push({ op: sendable[i]!, object: r.object });
+      else await this.apply(sendable[i]!, r);
+    }
+    await this.confirmAll(successes);
     this.emit({ type: "progress", runId: this.run.id, done: this.done, total: this.total });
     if (this.run.calls % 10 === 0) await store.saveRun(this.run);
   }
@@ -577,27 +582,40 @@ class Executor {
     return true;
   }
 
-  private async confirm(op: OutboxOp, object: Record<string, unknown>): Promise<void> {
-    const link = linkFor(op, object, this.now());
-    if (object["MetaData"] !== undefined && this.o.store.rememberQboObject)
-      await this.o.store.rememberQboObject(op.entity, object);
-    await this.o.store.confirmOp(op, link, this.now());
-    op.state = "confirmed";
-    if (link) this.links.set(op.ref, link);
-    else if (op.action === "delete") this.links.delete(op.ref);
-    const outcome = outcomeOf[op.action];
-    this.count(op.entity, outcome);
-    const qboId = link?.qboId ?? op.qboId;
-    this.outcomes.push({ ref: op.ref, action: op.action, outcome, ...(qboId ? { qboId } : {}) });
-    this.emit({
-      type: "step-done",
-      runId: this.run.id,
-      ref: op.ref,
-      action: op.action,
-      outcome,
-      ...(qboId ? { qboId } : {}),
-    });
-    await this.finish(op, true);
+  private confirm(op: OutboxOp, object: Record<string, unknown>): Promise<void> {
+    return this.confirmAll([{ op, object }]);
+  }
+
+  /** Confirms a call's successes in one store transaction (one commit per call, not per record). */
+  private async confirmAll(
+    items: readonly { op: OutboxOp; object: Record<string, unknown> }[],
+  ): Promise<void> {
+    if (items.length === 0) return;
+    const { store } = this.o;
+    const at = this.now();
+    const answered = items.filter((i) => i.object["MetaData"] !== undefined);
+    if (store.rememberQboObjects && answered.length > 0)
+      await store.rememberQboObjects(answered.map((i) => ({ entity: i.op.entity, object: i.object })));
+    const withLinks = items.map((i) => ({ op: i.op, link: linkFor(i.op, i.object, at) }));
+    await store.confirmOps(withLinks, at);
+    for (const { op, link } of withLinks) {
+      op.state = "confirmed";
+      if (link) this.links.set(op.ref, link);
+      else if (op.action === "delete") this.links.delete(op.ref);
+      const outcome = outcomeOf[op.action];
+      this.count(op.entity, outcome);
+      const qboId = link?.qboId ?? op.qboId;
+      this.outcomes.push({ ref: op.ref, action: op.action, outcome, ...(qboId ? { qboId } : {}) });
+      this.emit({
+        type: "step-done",
+        runId: this.run.id,
+        ref: op.ref,
+        action: op.action,
+        outcome,
+        ...(qboId ? { qboId } : {}),
+      });
+    }
+    for (const { op } of withLinks) await this.finish(op, true);
   }
 
   private async fail(op: OutboxOp, failure: ClassifiedFailure): Promise<void> {

@@ -141,17 +141,19 @@ export interface SyncEngineStore {
   /** Marks ops sent with the exact body and the call they go out in, before the call is made. */
   markSent(ops: readonly { id: string; batchKey: string; payload: QboPayload }[], at: string): Promise<void>;
   /**
-   * In one transaction: the op confirmed, the link saved (or removed: `link` null on a delete), the
+   * In one transaction: each op confirmed, its link saved (or removed: `link` null on a delete), its
    * record's open run-time errors resolved.
    */
-  confirmOp(op: OutboxOp, link: RecordLink | null, at: string): Promise<void>;
+  confirmOps(items: readonly { op: OutboxOp; link: RecordLink | null }[], at: string): Promise<void>;
   /** In one transaction: the op failed and the error recorded against its record. */
   failOp(op: OutboxOp, failure: ClassifiedFailure, at: string): Promise<void>;
   /**
    * Keeps the QBO mirror current with what QBO answered to our own writes, so the next pull tells
    * our changes from other people's (a merge or deletion of a record we created is noticed as such).
    */
-  rememberQboObject?(entity: SyncEntity, object: Record<string, unknown>): Promise<void>;
+  rememberQboObjects?(
+    objects: readonly { entity: SyncEntity; object: Record<string, unknown> }[],
+  ): Promise<void>;
   /** Ops not finished: "sent" ones (outcome unknown) and "planned" ones of runs no longer running. */
   unfinishedOps(): Promise<OutboxOp[]>;
   abandonOps(ids: readonly string[], at: string): Promise<void>;
