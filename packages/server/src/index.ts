@@ -15,3 +15,6 @@ export * from "./sync-service.js";
 export * from "./api-routes.js";
 export * from "./api-openapi.js";
 export * from "./company-sync.js";
+export * from "./scheduler.js";
+export * from "./company-settings.js";
+export * from "./schedule-clock.js";

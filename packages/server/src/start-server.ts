@@ -8,6 +8,8 @@ import { ConnectionService } from "./connection-service.js";
 import { apiDepsOf } from "./api-routes.js";
 import type { SyncEventHub } from "./sync-event-hub.js";
 import type { SyncService } from "./sync-service.js";
+import { reportTransport, sendRunReport } from "./reports/report-email.js";
+import { Scheduler } from "./scheduler.js";
 
 export interface RunningServer {
   url: string;
@@ -30,6 +32,23 @@ export async function startServer(config: Config): Promise<RunningServer> {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
+  const transport = reportTransport(config.reports);
+  const scheduler = new Scheduler({
+    store,
+    clock: systemClock,
+    runScheduled: async (companyId) => {
+      const { runId } = await syncService.start(companyId, { trigger: "schedule" });
+      await syncService.whenIdle(companyId);
+      return runId;
+    },
+    // After each scheduled run the report goes to the company's recipients (or to disk without SMTP).
+    afterRun: async (companyId, runId) => {
+      await sendRunReport({ store, companyId, runId, transport });
+    },
+    onError: (companyId, err) =>
+      console.error(`scheduled sync of ${companyId}: ${err instanceof Error ? err.message : String(err)}`),
+  });
+  scheduler.start();
   return {
     url: `http://${config.host === "0.0.0.0" || config.host === "127.0.0.1" ? "localhost" : config.host}:${port}`,
     store,
@@ -40,6 +59,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       const closed = new Promise<void>((resolve, reject) =>
         server.close((err) => (err ? reject(err) : resolve())),
       );
+      await scheduler.stop();
       await syncService.close();
       // Event streams never end by themselves.
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();

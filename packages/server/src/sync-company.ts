@@ -1,5 +1,6 @@
 import type { Clock, RecordRef, RunTrigger, SyncEvent, SyncResult } from "@ledgerlink/core";
 import type { Store } from "@ledgerlink/store";
+import { companySyncSettings } from "./company-settings.js";
 import { runCompanySync } from "./company-sync.js";
 import type { ConnectionService } from "./connection-service.js";
 
@@ -32,7 +33,11 @@ export async function syncCompany(o: {
     throw new NeedsReconnectError(status.reason ?? `The QuickBooks connection is ${status.state}`);
   }
   const client = await o.connections.clientFor(o.companyId);
+  // The policies staff chose in the connection settings (thresholds, auto-repairs) apply to every run.
+  const settings = await companySyncSettings(o.store, o.companyId);
   const result = await runCompanySync({
+    validationPolicy: settings.validationPolicy,
+    matchPolicy: settings.matchPolicy,
     store: o.store,
     companyId: o.companyId,
     client,

@@ -1,4 +1,11 @@
-import { SyncBusyError, type Clock, type RecordRef, type SyncEvent, type SyncResult } from "@ledgerlink/core";
+import {
+  SyncBusyError,
+  type Clock,
+  type RecordRef,
+  type RunTrigger,
+  type SyncEvent,
+  type SyncResult,
+} from "@ledgerlink/core";
 import type { Store } from "@ledgerlink/store";
 import { syncEventDto } from "./api-dto.js";
 import type { ConnectionService } from "./connection-service.js";
@@ -62,7 +69,10 @@ export class SyncService {
    * (after QBO's changes were pulled and the plan saved). Rejects with `SyncBusyError` when a sync of
    * the company is running here or elsewhere, `NeedsReconnectError` when QBO must be reconnected first.
    */
-  start(companyId: string, opts: { only?: readonly RecordRef[] } = {}): Promise<{ runId: string }> {
+  start(
+    companyId: string,
+    opts: { only?: readonly RecordRef[]; trigger?: RunTrigger } = {},
+  ): Promise<{ runId: string }> {
     return new Promise((resolve, reject) => {
       let settled = false;
       const job = this.begin(companyId, (runId) => {
@@ -72,7 +82,7 @@ export class SyncService {
       });
       job.done = this.run({
         ...this.common(companyId, job),
-        trigger: "manual",
+        trigger: opts.trigger ?? "manual",
         ...(opts.only ? { only: opts.only } : {}),
       })
         .then((result) => {
@@ -133,6 +143,11 @@ export class SyncService {
   }
 
   /** Stops the runs of this process and waits for them to wind down (server shutdown). */
+  /** Resolves when the company's background run (if any) has finished. */
+  async whenIdle(companyId: string): Promise<void> {
+    await this.jobs.get(companyId)?.done;
+  }
+
   async close(): Promise<void> {
     const jobs = [...this.jobs.values()];
     for (const job of jobs) job.controller.abort();

@@ -36,11 +36,11 @@ export interface RecordInputs {
 
 export interface ScheduleSetting {
   mode: "manual" | "every" | "daily" | "on-change";
-  everyMinutes?: number;
+  everyMinutes?: number | undefined;
   /** "HH:MM" in `timeZone` (an IANA name), for "daily". */
-  dailyAt?: string;
-  timeZone?: string;
-  nextRunAt?: string;
+  dailyAt?: string | undefined;
+  timeZone?: string | undefined;
+  nextRunAt?: string | undefined;
 }
 
 export class RunNotFoundError extends Error {
@@ -737,6 +737,13 @@ export class SyncEngineStore {
         .execute();
       return true;
     });
+  }
+
+  /** Whether the app changed or deleted any record since `at` (all records count when undefined). */
+  async hasChangesSince(at: string | undefined): Promise<boolean> {
+    let q = this.db.selectFrom("records").select("id").where("company_id", "=", this.companyId);
+    if (at !== undefined) q = q.where("updated_at", ">", at);
+    return (await q.limit(1).executeTakeFirst()) !== undefined;
   }
 
   // ---- schedule ------------------------------------------------------------------------------
