@@ -406,7 +406,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     tag: "events",
     summary: "Live sync events (Server-Sent Events) for progress bars and the activity feed",
     description:
-      "Each message: `event:` the type, `id:` a sequence number, `data:` the SyncEvent JSON. Send Last-Event-ID to receive what was missed (the last 1,000 events are kept).",
+      "Each message: `event:` the type, `id:` a sequence number, `data:` the SyncEvent JSON. The first message is `event: ready` (no id), once the stream is subscribed; comment lines keep an idle stream open. Send Last-Event-ID to receive what was missed (the last 1,000 events are kept).",
     params: companyParams,
     query: eventsQuery,
     success: { status: 200, schema: syncEventSchema, contentType: "text/event-stream" },
