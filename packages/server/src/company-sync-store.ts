@@ -12,6 +12,14 @@ import {
 } from "@ledgerlink/core";
 import type { Store } from "@ledgerlink/store";
 
+const entityOfRef: Record<string, string> = {
+  C: "Customer",
+  ITEM: "Item",
+  INV: "Invoice",
+  CM: "CreditMemo",
+  PMT: "Payment",
+};
+
 /** Entities whose current QBO objects the planner compares against (field changes, conflicts). */
 const diffed: ReadonlySet<MirroredEntity> = new Set([
   "Customer",
@@ -50,8 +58,17 @@ export function companySyncStore(store: Store, companyId: string): SyncEnginePor
       const qboCustomers = (byEntity.get("Customer") ?? [])
         .filter((o) => !o.deleted && o.data !== null)
         .map((o) => matchRecordFromQboCustomer(o.data as QboCustomer));
+      const movedInQbo = [...records.links.values()]
+        .filter((l) => {
+          const entity = entityOfRef[l.ref.slice(0, l.ref.indexOf(":"))];
+          const obj = entity === undefined ? undefined : qboObjects.get(`${entity}:${l.qboId}`);
+          return obj !== undefined && l.fingerprint !== "" && String(obj["SyncToken"]) !== l.syncToken;
+        })
+        .map((l) => l.ref);
+      const lastSent = movedInQbo.length > 0 ? await engine.lastSentPayloads(movedInQbo) : new Map();
       return {
         ...records,
+        lastSent,
         snapshot: snapshotFromMirror(byEntity, preferences),
         qboCustomers,
         qboObjects,

@@ -424,4 +424,42 @@ describe.each(testDatabases())("sync engine against the emulator over HTTP ($dia
     // Our own payment records are not news: nothing was sent for the invoice.
     expect(realm().list("Payment")).toHaveLength(1);
   });
+  it("two-way: QBO's own edits since the last sync are kept; a field both sides changed is held with both values", async () => {
+    await put("customer", [
+      { id: "g", displayName: "Gamma Co", email: "g@gamma.example", notes: "net 30", active: true },
+    ]);
+    await sync();
+    const edit = async (patch: Record<string, unknown>) => {
+      const c = qboCustomers().find((x) => x["DisplayName"] === "Gamma Co")!;
+      await client.update(
+        "Customer",
+        { Id: c.Id, SyncToken: String(c["SyncToken"]), ...patch },
+        { requestId: `e-${Math.random()}` },
+      );
+    };
+    // The bookkeeper adds a phone in QBO; the app changes the email.
+    await edit({ PrimaryPhone: { FreeFormNumber: "555-0199" } });
+    await put("customer", [
+      { id: "g", displayName: "Gamma Co", email: "billing@gamma.example", notes: "net 30", active: true },
+    ]);
+    const r = await sync();
+    expect(r.plan.steps.find((s) => s.ref === "C:g")!.reason).toMatch(
+      /QuickBooks' own edits since the last sync are kept/,
+    );
+    let g = qboCustomers().find((x) => x["DisplayName"] === "Gamma Co")!;
+    expect(g["PrimaryEmailAddr"]).toMatchObject({ Address: "billing@gamma.example" });
+    expect(g["PrimaryPhone"]).toMatchObject({ FreeFormNumber: "555-0199" });
+
+    // Both change the notes, differently: nothing is overwritten, a person chooses.
+    await edit({ Notes: "net 45" });
+    await put("customer", [
+      { id: "g", displayName: "Gamma Co", email: "billing@gamma.example", notes: "net 15", active: true },
+    ]);
+    const held = await sync();
+    const step = held.plan.steps.find((s) => s.ref === "C:g")!;
+    expect(step.action).toBe("held");
+    expect(step.reason).toContain('Notes: QuickBooks has "net 45", the app has "net 15"');
+    g = qboCustomers().find((x) => x["DisplayName"] === "Gamma Co")!;
+    expect(g["Notes"]).toBe("net 45");
+  });
 });

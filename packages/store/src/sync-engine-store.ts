@@ -565,6 +565,28 @@ export class SyncEngineStore {
     return fields;
   }
 
+  /** The bodies last confirmed for these records (the three-way check's bases), by ref. */
+  async lastSentPayloads(refs: readonly RecordRef[]): Promise<Map<RecordRef, QboPayload>> {
+    const out = new Map<RecordRef, QboPayload>();
+    for (let i = 0; i < refs.length; i += CHUNK) {
+      const rows = await this.db
+        .selectFrom("sync_ops")
+        .select(["ref", "payload", "updated_at"])
+        .where("company_id", "=", this.companyId)
+        .where("ref", "in", refs.slice(i, i + CHUNK))
+        .where("state", "=", "confirmed")
+        .where("payload", "is not", null)
+        .orderBy("updated_at")
+        .execute();
+      for (const r of rows) {
+        // Ascending: the latest confirmed body wins.
+        const { Id: _id, SyncToken: _t, sparse: _s, ...fields } = JSON.parse(r.payload!) as QboPayload;
+        out.set(r.ref as RecordRef, fields);
+      }
+    }
+    return out;
+  }
+
   /** A run's operations in plan order (what was sent, confirmed, failed). */
   async listOps(runId: string): Promise<OutboxOp[]> {
     const rows = await this.db

@@ -15,6 +15,7 @@ import type { Finding } from "../validate/finding.js";
 import { defaultValidationPolicy, type ValidationPolicy } from "../validate/policy.js";
 import type { QboSnapshot } from "../validate/qbo-snapshot.js";
 import { localRefsIn, resolveLocalRefs } from "./local-ref.js";
+import { threeWay } from "./three-way.js";
 import {
   QboLookups,
   creditMemoPayload,
@@ -126,6 +127,11 @@ export interface SyncPlanInput {
   snapshot: QboSnapshot;
   /** QBO's customers as the matcher sees them (from the mirror, with email, phone and address). */
   qboCustomers?: readonly MatchRecord[];
+  /**
+   * What was last sent for records QBO changed since (their mirror SyncToken differs from the link's):
+   * the base of the three-way check that keeps QBO's edits and finds conflicts.
+   */
+  lastSent?: ReadonlyMap<RecordRef, QboPayload>;
   /** QBO's current objects by `Entity:Id`, to show field changes and detect conflicts. */
   qboObjects?: ReadonlyMap<string, Record<string, unknown>>;
   decisions?: readonly CustomerDecision[];
@@ -441,6 +447,54 @@ export function planSync(input: SyncPlanInput): SyncPlan {
           action: "link",
           reason: "linked by a person; QuickBooks already has the same data",
           changes,
+        });
+        return;
+      }
+      const lastSent = input.lastSent?.get(ref);
+      if (
+        link.fingerprint !== "" &&
+        qboObject !== undefined &&
+        lastSent !== undefined &&
+        String(qboObject["SyncToken"]) !== link.syncToken
+      ) {
+        // Both sides moved since the last sync: keep QBO's own edits, send only the app's, and leave a
+        // field both changed differently to a person.
+        let ours: QboPayload;
+        try {
+          ours = resolveLocalRefs(payload, qboIdOf);
+        } catch {
+          ours = payload;
+        }
+        const { merged, conflicts } = threeWay(lastSent, ours, qboObject);
+        if (conflicts.length > 0) {
+          add({
+            ...withLink,
+            action: "held",
+            reason: `changed in QuickBooks and in the app since the last sync — ${conflicts
+              .map(
+                (c) =>
+                  `${c.field}: QuickBooks has ${JSON.stringify(c.theirs)}, the app has ${JSON.stringify(c.ours)}`,
+              )
+              .join("; ")}; choose which to keep`,
+            changes: conflicts.map((c) => ({ field: c.field, before: c.theirs, after: c.ours })),
+          });
+          return;
+        }
+        if (Object.keys(merged).length === 0) {
+          add({
+            ...withLink,
+            action: "link",
+            reason: "QuickBooks already has the app's changes",
+            changes: [],
+          });
+          return;
+        }
+        add({
+          ...withLink,
+          payload: merged,
+          action: "update",
+          reason: "changed in the app; QuickBooks' own edits since the last sync are kept",
+          changes: fieldChanges(merged, qboObject, qboIdOf),
         });
         return;
       }
