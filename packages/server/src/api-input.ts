@@ -7,6 +7,7 @@ import {
   RunNotFoundError,
 } from "@ledgerlink/store";
 import { SyncBusyError } from "@ledgerlink/core";
+import { QboAuthError, QboNetworkError, QboRateLimitError } from "@ledgerlink/qbo";
 import type { Context } from "hono";
 import type { z } from "zod";
 import { ApiError } from "./api-error.js";
@@ -93,6 +94,15 @@ export function asApiError(err: unknown): unknown {
   if (err instanceof SyncBusyError) return new ApiError(409, "sync_running", err.message);
   if (err instanceof NeedsReconnectError)
     return new ApiError(409, "needs_reconnect", `Reconnect to QuickBooks first: ${err.message}`);
+  // QBO refused the grant (revoked, expired refresh token): the connection now says needs-reconnect.
+  if (err instanceof QboAuthError)
+    return new ApiError(409, "needs_reconnect", `Reconnect to QuickBooks first: ${err.message}`);
+  if (err instanceof QboNetworkError || err instanceof QboRateLimitError)
+    return new ApiError(
+      503,
+      "qbo_unavailable",
+      `QuickBooks could not be reached; try again shortly (${err.message})`,
+    );
   return err;
 }
 

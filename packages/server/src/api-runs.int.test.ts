@@ -196,4 +196,21 @@ describe.each(testDatabases())("runs API over HTTP ($dialect)", (database) => {
     expectContract("syncRecord", await h.call("POST", `${base}/records/C:9999/sync`), 404);
     expectBadField("syncRecord", await h.call("POST", `${base}/records/4001/sync`), "ref");
   });
+
+  it("Sync Now and the dry run answer 409 needs_reconnect once QBO revoked the grant; nothing is lost", async () => {
+    h.realm().revokeTokens();
+    const refused = expectContract<{ error: { code: string; message: string } }>(
+      "startRun",
+      await h.call("POST", `${base}/runs`),
+      409,
+    );
+    expect(refused.error.code).toBe("needs_reconnect");
+    expect(refused.error.message).toMatch(/Reconnect/);
+    const status = (await h.call<{ state: string }>("GET", `${base}/connection`)).body;
+    expect(status.state).toBe("needs-reconnect");
+    expect(
+      expectContract<{ error: { code: string } }>("planRun", await h.call("POST", `${base}/runs/plan`), 409)
+        .error.code,
+    ).toBe("needs_reconnect");
+  });
 });

@@ -115,7 +115,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     query: planRunQuery,
     body: planRunBody,
     success: { status: 200, schema: planResponse },
-    errors: [400, 404, 503],
+    errors: [400, 404, 409, 503],
   },
   {
     method: "get",
