@@ -72,13 +72,17 @@ describe("ledgerlink sync against the emulator over HTTP", () => {
   });
   afterAll(() => server?.close());
 
-  it("creates parent then child once, records the 6240 against its record, and does nothing the second time", async () => {
+  it("creates parent then child once, holds the name QBO already has before sending it, and does nothing the second time", async () => {
     const first = await ledgerlink(["sync"], env);
     expect(first.stderr).toBe("");
-    expect(first.code).toBe(1); // one record failed
-    expect(first.stdout).toMatch(/C:1042\s+created as QBO customer \d+/);
-    expect(first.stdout).toMatch(/C:1044\s+FAILED \(QBO 6240\)/);
-    expect(first.stdout).toContain("2 created, 0 updated, 0 unchanged, 1 failed");
+    expect(first.code).toBe(1); // one record is blocked
+    expect(first.stdout).toMatch(/C:1042\s+created as QBO \d+/);
+    expect(first.stdout).toMatch(/C:1044\s+blocked: The name "Taken Name" is already used in QuickBooks/);
+    expect(first.stdout).toContain(
+      "2 created, 0 linked, 0 updated, 0 unchanged, 0 held, 1 blocked, 0 failed",
+    );
+    // Caught before sending: QBO never saw a request for it, so never answered 6240.
+    expect(emu.realm(emu.defaultRealmId).requestLog.filter((r) => r.status === 400)).toEqual([]);
 
     const customers = emu.realm(emu.defaultRealmId).list("Customer") as {
       Id: string;
@@ -101,14 +105,16 @@ describe("ledgerlink sync against the emulator over HTTP", () => {
       expect(links.get("1042")!.qboId).toBe(parent.Id);
       const errors = await company.listOpenErrors();
       expect(errors).toEqual([
-        expect.objectContaining({ ref: "C:1044", localId: "1044", code: "6240", category: "duplicate" }),
+        expect.objectContaining({ ref: "C:1044", localId: "1044", category: "duplicate" }),
       ]);
     } finally {
       await store.close();
     }
 
     const second = await ledgerlink(["sync"], env);
-    expect(second.stdout).toContain("0 created, 0 updated, 2 unchanged, 1 failed");
+    expect(second.stdout).toContain(
+      "0 created, 0 linked, 0 updated, 2 unchanged, 0 held, 1 blocked, 0 failed",
+    );
     const after = emu.realm(emu.defaultRealmId).list("Customer");
     expect(after).toHaveLength(customers.length);
   });
