@@ -186,11 +186,11 @@ export class SyncService {
 
   private reportBackgroundError(companyId: string, runId: string | null, err: unknown): void {
     const name = err instanceof Error ? err.name : "Error";
-    const code = name === "NeedsReconnectError" ? "needs_reconnect" : "sync_failed";
-    const message =
-      name === "NeedsReconnectError"
-        ? `Reconnect to QuickBooks: ${(err as Error).message}`
-        : "The sync stopped on an unexpected failure; see the server log";
+    const reconnect = name === "NeedsReconnectError" || name === "QboAuthError";
+    const code = reconnect ? "needs_reconnect" : "sync_failed";
+    const message = reconnect
+      ? `Reconnect to QuickBooks: ${(err as Error).message}`
+      : "The sync stopped on an unexpected failure; see the server log";
     this.o.hub.publish(companyId, { type: "run-error", runId, code, message });
     this.o.onBackgroundError?.(companyId, err);
   }
