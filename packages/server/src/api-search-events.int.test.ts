@@ -137,7 +137,11 @@ describe.each(testDatabases())("smart search over HTTP ($dialect)", (database) =
       id: qboId,
     });
     // LIKE's wildcards are plain characters here.
-    expect((await search("0% P")).items.map((i) => i.name)).toEqual(["100% Percent_Shop"]);
+    // (the app's record, and the QBO customer the sync created from it).
+    expect((await search("0% P")).items.map((i) => [i.source, i.name])).toEqual([
+      ["app", "100% Percent_Shop"],
+      ["qbo", "100% Percent_Shop"],
+    ]);
     expect((await search("0_ p")).items).toEqual([]);
   });
 
