@@ -75,9 +75,19 @@ describe.each(testDatabases())("report store on $dialect", (database) => {
     );
     await sync.failOp(op("C:9", "r1"), { category: "other", message: "gone" }, T(2));
     // C:1 synced at minute 3, failed again at minute 4.
-    await sync.confirmOp(
-      op("C:1", "r2"),
-      { ref: "C:1" as RecordRef, qboId: "58", syncToken: "0", fingerprint: "f", lastSyncedAt: T(3) },
+    await sync.confirmOps(
+      [
+        {
+          op: op("C:1", "r2"),
+          link: {
+            ref: "C:1" as RecordRef,
+            qboId: "58",
+            syncToken: "0",
+            fingerprint: "f",
+            lastSyncedAt: T(3),
+          },
+        },
+      ],
       T(3),
     );
     await sync.failOp(

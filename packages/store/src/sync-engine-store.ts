@@ -132,6 +132,29 @@ export class SyncEngineStore {
   }
 
   /**
+   * Saves links known from elsewhere (an integration being replaced already knows which QBO record is
+   * which). A fingerprint of "" makes the next sync compare and send the app's data.
+   */
+  async saveLinks(links: readonly RecordLink[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const link of links) {
+        const { entity, localId } = linkKey(link.ref);
+        const values = {
+          qbo_id: link.qboId,
+          sync_token: link.syncToken,
+          fingerprint: link.fingerprint,
+          last_synced_at: link.lastSyncedAt,
+        };
+        await trx
+          .insertInto("links")
+          .values({ company_id: this.companyId, entity, local_id: localId, ...values })
+          .onConflict((oc) => oc.columns(["company_id", "entity", "local_id"]).doUpdateSet(values))
+          .execute();
+      }
+    });
+  }
+
+  /**
    * Follows a QBO-side merge: the record's link now names the survivor. The fingerprint is kept, so an
    * unchanged record is not pushed over the survivor's data.
    */

@@ -22,7 +22,10 @@ export class QboLookups {
   private readonly taxCodesByKey = new Map<string, QboTaxCodeSnapshot>();
   private readonly accountsByType = new Map<string, QboAccountSnapshot>();
 
+  private readonly closingDate: string | undefined;
+
   constructor(snapshot: QboSnapshot) {
+    this.closingDate = snapshot.closingDate;
     // Names first, then full names, so a full name wins when both match.
     for (const a of snapshot.accounts) if (a.active) this.accountsByKey.set(nameKey(a.name), a);
     for (const a of snapshot.accounts) if (a.active) this.accountsByKey.set(nameKey(a.fullyQualifiedName), a);
@@ -32,6 +35,14 @@ export class QboLookups {
       this.taxCodesByKey.set(nameKey(t.name), t);
       this.taxCodesByKey.set(`id:${t.id}`, t);
     }
+  }
+
+  /** The first day after the closing date (books open), or the start of 2000 with none. */
+  firstOpenDay(): string {
+    if (this.closingDate === undefined) return "2000-01-01";
+    const d = new Date(`${this.closingDate}T00:00:00Z`);
+    d.setUTCDate(d.getUTCDate() + 1);
+    return d.toISOString().slice(0, 10);
   }
 
   accountId(name: string): string | undefined {
@@ -75,8 +86,24 @@ export function itemPayload(item: ItemRecord, qbo: QboLookups): QboPayload {
     if (expense !== undefined) p["ExpenseAccountRef"] = { value: expense };
     p["TrackQtyOnHand"] = true;
     p["QtyOnHand"] = 0;
+    // QBO requires the date quantities start from; with none on hand, the day the books open is safe.
+    p["InvStartDate"] = qbo.firstOpenDay();
   }
   return p;
+}
+
+/** Fields QBO takes only when a record is created (an item's type and stock set-up). */
+const createOnly: Record<string, readonly string[]> = {
+  Item: ["Type", "TrackQtyOnHand", "QtyOnHand", "InvStartDate", "AssetAccountRef", "ExpenseAccountRef"],
+};
+
+/** The payload an update may carry: without the fields QBO only accepts on create. */
+export function updatablePayload(entity: string, payload: QboPayload): QboPayload {
+  const drop = createOnly[entity];
+  if (!drop) return payload;
+  const out: QboPayload = {};
+  for (const [k, v] of Object.entries(payload)) if (!drop.includes(k)) out[k] = v;
+  return out;
 }
 
 function salesLine(line: SalesLine, qbo: QboLookups): QboPayload {

@@ -18,6 +18,7 @@ import { localRefsIn, resolveLocalRefs } from "./local-ref.js";
 import { threeWay } from "./three-way.js";
 import {
   QboLookups,
+  updatablePayload,
   creditMemoPayload,
   customerPayload,
   invoicePayload,
@@ -419,9 +420,12 @@ export function planSync(input: SyncPlanInput): SyncPlan {
     }
     const link = links.get(ref);
     const qboObject = link ? qboObjects.get(`${entity}:${link.qboId}`) : undefined;
+    // Updates and links never carry what QBO takes only on create (an item's type, stock set-up).
+    const updatable = updatablePayload(entity, payload);
     if (link) {
       const withLink = {
         ...base,
+        payload: updatable,
         qboId: link.qboId,
         syncToken: String(qboObject?.["SyncToken"] ?? link.syncToken),
         fingerprint: fp,
@@ -440,7 +444,7 @@ export function planSync(input: SyncPlanInput): SyncPlan {
         add({ ...withLink, action: "skip", reason: "unchanged since the last sync" });
         return;
       }
-      const changes = fieldChanges(payload, qboObject, qboIdOf);
+      const changes = fieldChanges(updatable, qboObject, qboIdOf);
       if (link.fingerprint === "" && qboObject !== undefined && changes.length === 0) {
         add({
           ...withLink,
@@ -461,9 +465,9 @@ export function planSync(input: SyncPlanInput): SyncPlan {
         // field both changed differently to a person.
         let ours: QboPayload;
         try {
-          ours = resolveLocalRefs(payload, qboIdOf);
+          ours = resolveLocalRefs(updatable, qboIdOf);
         } catch {
-          ours = payload;
+          ours = updatable;
         }
         const { merged, conflicts } = threeWay(lastSent, ours, qboObject);
         if (conflicts.length > 0) {
@@ -516,7 +520,7 @@ export function planSync(input: SyncPlanInput): SyncPlan {
     const target = chosen?.decision === "link" ? chosen.qboId : (matched?.qboId ?? mappedTo);
     if (target !== undefined) {
       const qboObj = qboObjects.get(`${entity}:${target}`);
-      const changes = fieldChanges(payload, qboObj, qboIdOf);
+      const changes = fieldChanges(updatable, qboObj, qboIdOf);
       const why =
         chosen?.decision === "link"
           ? "a person linked it to this QuickBooks customer"
@@ -525,6 +529,7 @@ export function planSync(input: SyncPlanInput): SyncPlan {
             : "the same item is already in QuickBooks (same SKU or name)";
       const step: Omit<PlanStep, "seq"> = {
         ...base,
+        payload: updatable,
         action: "link",
         reason: changes.length > 0 ? `${why}; the app's changes are sent` : why,
         qboId: target,
