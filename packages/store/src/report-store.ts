@@ -1,6 +1,7 @@
 import type { SyncRunSummary } from "@ledgerlink/core";
-import { sql, type Kysely, type Selectable } from "kysely";
-import type { Database, SyncRunsTable } from "./schema.js";
+import { sql, type Kysely } from "kysely";
+import type { Database } from "./schema.js";
+import { runSummaryOf } from "./run-history-store.js";
 import { linkKey } from "./sync-engine-store.js";
 
 /** An open problem as a report shows it: the sync_errors row plus the record's name. */
@@ -57,7 +58,7 @@ export class ReportStore {
       .orderBy("id")
       .limit(limit)
       .execute();
-    return rows.map((r) => summaryOf(r, this.companyId));
+    return rows.map((r) => runSummaryOf(this.companyId, r));
   }
 
   /**
@@ -200,39 +201,4 @@ function repairOf(r: { at: string; ref: string; action: string; detail: string }
       ? (parsed as Record<string, unknown>)
       : {};
   return { at: r.at, ref: r.ref, action: r.action.slice(repairPrefix.length), detail };
-}
-
-/** A run row as its summary (runs stored before summaries existed get their counts from the columns). */
-function summaryOf(row: Selectable<SyncRunsTable>, companyId: string): SyncRunSummary {
-  const base: SyncRunSummary = row.summary
-    ? (JSON.parse(row.summary) as SyncRunSummary)
-    : {
-        id: row.id,
-        companyId,
-        trigger: row.trigger as SyncRunSummary["trigger"],
-        startedAt: row.started_at,
-        status: row.status as SyncRunSummary["status"],
-        counts: {
-          created: row.created,
-          linked: 0,
-          updated: row.updated,
-          reactivated: 0,
-          inactivated: 0,
-          deleted: 0,
-          skipped: row.skipped,
-          held: 0,
-          blocked: 0,
-          failed: row.failed,
-          pending: 0,
-        },
-        byEntity: {},
-        operations: 0,
-        calls: 0,
-        throttleWaitMs: 0,
-      };
-  const out: SyncRunSummary = { ...base, status: row.status as SyncRunSummary["status"] };
-  if (row.finished_at !== null) out.finishedAt = row.finished_at;
-  else delete out.finishedAt;
-  if (row.note !== null) out.note = row.note;
-  return out;
 }

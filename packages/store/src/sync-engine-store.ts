@@ -18,7 +18,8 @@ import {
 } from "@ledgerlink/core";
 import type { Kysely, Selectable } from "kysely";
 import { newId } from "./ids.js";
-import type { Database, SyncOpsTable, SyncRunsTable } from "./schema.js";
+import { runSummaryOf } from "./run-history-store.js";
+import type { Database, SyncOpsTable } from "./schema.js";
 
 /** What the store contributes to a sync's inputs (the QBO mirror and review decisions come from beside it). */
 export interface RecordInputs {
@@ -137,20 +138,7 @@ export class SyncEngineStore {
    */
   async saveLinks(links: readonly RecordLink[]): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      for (const link of links) {
-        const { entity, localId } = linkKey(link.ref);
-        const values = {
-          qbo_id: link.qboId,
-          sync_token: link.syncToken,
-          fingerprint: link.fingerprint,
-          last_synced_at: link.lastSyncedAt,
-        };
-        await trx
-          .insertInto("links")
-          .values({ company_id: this.companyId, entity, local_id: localId, ...values })
-          .onConflict((oc) => oc.columns(["company_id", "entity", "local_id"]).doUpdateSet(values))
-          .execute();
-      }
+      for (const link of links) await upsertLink(trx, this.companyId, link);
     });
   }
 
@@ -324,40 +312,6 @@ export class SyncEngineStore {
       .execute();
   }
 
-  private toSummary(row: Selectable<SyncRunsTable>): SyncRunSummary {
-    const base: SyncRunSummary = row.summary
-      ? (JSON.parse(row.summary) as SyncRunSummary)
-      : {
-          id: row.id,
-          companyId: this.companyId,
-          trigger: "manual",
-          startedAt: row.started_at,
-          status: "running",
-          counts: {
-            created: row.created,
-            linked: 0,
-            updated: row.updated,
-            reactivated: 0,
-            inactivated: 0,
-            deleted: 0,
-            skipped: row.skipped,
-            held: 0,
-            blocked: 0,
-            failed: row.failed,
-            pending: 0,
-          },
-          byEntity: {},
-          operations: 0,
-          calls: 0,
-          throttleWaitMs: 0,
-        };
-    const out: SyncRunSummary = { ...base, status: row.status as SyncRunSummary["status"] };
-    if (row.finished_at !== null) out.finishedAt = row.finished_at;
-    else delete out.finishedAt;
-    if (row.note !== null) out.note = row.note;
-    return out;
-  }
-
   async listUnfinishedRuns(): Promise<SyncRunSummary[]> {
     const rows = await this.db
       .selectFrom("sync_runs")
@@ -365,7 +319,7 @@ export class SyncEngineStore {
       .where("company_id", "=", this.companyId)
       .where("status", "=", "running")
       .execute();
-    return rows.map((r) => this.toSummary(r));
+    return rows.map((r) => runSummaryOf(this.companyId, r));
   }
 
   /** Runs newest first; `before` is the `startedAt` of the last run of the previous page. */
@@ -377,7 +331,7 @@ export class SyncEngineStore {
       .orderBy("id", "desc")
       .limit(opts.limit ?? 20)
       .execute();
-    return rows.map((r) => this.toSummary(r));
+    return rows.map((r) => runSummaryOf(this.companyId, r));
   }
 
   async getRun(runId: string): Promise<SyncRunSummary> {
@@ -388,7 +342,7 @@ export class SyncEngineStore {
       .where("id", "=", runId)
       .executeTakeFirst();
     if (!row) throw new RunNotFoundError(runId);
-    return this.toSummary(row);
+    return runSummaryOf(this.companyId, row);
   }
 
   /** Asks a running run to stop after the calls in flight; false when it is not running. */
@@ -481,19 +435,8 @@ export class SyncEngineStore {
           .where("id", "=", op.id)
           .execute();
         const { entity, localId } = linkKey(op.ref);
-        if (link) {
-          const values = {
-            qbo_id: link.qboId,
-            sync_token: link.syncToken,
-            fingerprint: link.fingerprint,
-            last_synced_at: link.lastSyncedAt,
-          };
-          await trx
-            .insertInto("links")
-            .values({ company_id: this.companyId, entity, local_id: localId, ...values })
-            .onConflict((oc) => oc.columns(["company_id", "entity", "local_id"]).doUpdateSet(values))
-            .execute();
-        } else if (op.action === "delete") {
+        if (link) await upsertLink(trx, this.companyId, link);
+        else if (op.action === "delete") {
           await trx
             .deleteFrom("links")
             .where("company_id", "=", this.companyId)
@@ -823,6 +766,22 @@ export class SyncEngineStore {
       .onConflict((oc) => oc.column("company_id").doUpdateSet(values))
       .execute();
   }
+}
+
+/** Saves a record's link (one per record; the links table keeps QBO ↔ app one to one). */
+async function upsertLink(db: Kysely<Database>, companyId: string, link: RecordLink): Promise<void> {
+  const { entity, localId } = linkKey(link.ref);
+  const values = {
+    qbo_id: link.qboId,
+    sync_token: link.syncToken,
+    fingerprint: link.fingerprint,
+    last_synced_at: link.lastSyncedAt,
+  };
+  await db
+    .insertInto("links")
+    .values({ company_id: companyId, entity, local_id: localId, ...values })
+    .onConflict((oc) => oc.columns(["company_id", "entity", "local_id"]).doUpdateSet(values))
+    .execute();
 }
 
 /** Companies whose scheduled run is due (across companies: the scheduler's one query). */
