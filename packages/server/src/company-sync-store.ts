@@ -1,4 +1,5 @@
 import {
+  entityOfRef,
   isMirroredEntity,
   matchRecordFromQboCustomer,
   mirroredObjectFrom,
@@ -11,14 +12,6 @@ import {
   type SyncInputs,
 } from "@ledgerlink/core";
 import type { Store } from "@ledgerlink/store";
-
-const entityOfRef: Record<string, string> = {
-  C: "Customer",
-  ITEM: "Item",
-  INV: "Invoice",
-  CM: "CreditMemo",
-  PMT: "Payment",
-};
 
 /** Entities whose current QBO objects the planner compares against (field changes, conflicts). */
 const diffed: ReadonlySet<MirroredEntity> = new Set([
@@ -60,8 +53,7 @@ export function companySyncStore(store: Store, companyId: string): SyncEnginePor
         .map((o) => matchRecordFromQboCustomer(o.data as QboCustomer));
       const movedInQbo = [...records.links.values()]
         .filter((l) => {
-          const entity = entityOfRef[l.ref.slice(0, l.ref.indexOf(":"))];
-          const obj = entity === undefined ? undefined : qboObjects.get(`${entity}:${l.qboId}`);
+          const obj = qboObjects.get(`${entityOfRef(l.ref)}:${l.qboId}`);
           return obj !== undefined && l.fingerprint !== "" && String(obj["SyncToken"]) !== l.syncToken;
         })
         .map((l) => l.ref);

@@ -10,6 +10,7 @@ import type {
 } from "@ledgerlink/core";
 import type { Insertable, Kysely } from "kysely";
 import { ApiStore } from "./api-store.js";
+import { insertAuditEvent } from "./audit-event.js";
 import { newId } from "./ids.js";
 import { MatchReviewStore } from "./match-review-store.js";
 import { QboMirrorStore } from "./qbo-mirror-store.js";
@@ -468,18 +469,7 @@ export class CompanyStore implements SyncStore {
     actor: string;
     detail: Record<string, unknown>;
   }): Promise<void> {
-    await this.db
-      .insertInto("audit_events")
-      .values({
-        id: newId(),
-        company_id: this.companyId,
-        at: new Date().toISOString(),
-        actor: entry.actor,
-        ref: entry.ref,
-        action: entry.action,
-        detail: JSON.stringify(entry.detail),
-      })
-      .execute();
+    await insertAuditEvent(this.db, this.companyId, entry);
   }
 
   async listAudit(

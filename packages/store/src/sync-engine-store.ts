@@ -17,6 +17,7 @@ import {
   type SyncRunSummary,
 } from "@ledgerlink/core";
 import type { Kysely, Selectable } from "kysely";
+import { insertAuditEvent } from "./audit-event.js";
 import { newId } from "./ids.js";
 import { runSummaryOf } from "./run-history-store.js";
 import type { Database, SyncOpsTable } from "./schema.js";
@@ -170,22 +171,13 @@ export class SyncEngineStore {
         .where("entity", "=", entity)
         .where("local_id", "=", localId)
         .execute();
-      await trx
-        .insertInto("audit_events")
-        .values({
-          id: newId(),
-          company_id: this.companyId,
-          at,
-          actor,
-          ref,
-          action: "link.repointed",
-          detail: JSON.stringify({
-            before: { qboId: before.qbo_id },
-            after: { qboId: toQboId },
-            why: "merged in QuickBooks",
-          }),
-        })
-        .execute();
+      await insertAuditEvent(trx, this.companyId, {
+        at,
+        actor,
+        ref,
+        action: "link.repointed",
+        detail: { before: { qboId: before.qbo_id }, after: { qboId: toQboId }, why: "merged in QuickBooks" },
+      });
     });
   }
 
@@ -631,18 +623,7 @@ export class SyncEngineStore {
     actor: string;
     detail: Record<string, unknown>;
   }): Promise<void> {
-    await this.db
-      .insertInto("audit_events")
-      .values({
-        id: newId(),
-        company_id: this.companyId,
-        at: new Date().toISOString(),
-        actor: entry.actor,
-        ref: entry.ref,
-        action: entry.action,
-        detail: JSON.stringify(entry.detail),
-      })
-      .execute();
+    await insertAuditEvent(this.db, this.companyId, entry);
   }
 
   // ---- the Ready-To-Sync queue ---------------------------------------------------------------
@@ -687,18 +668,13 @@ export class SyncEngineStore {
         .values({ company_id: this.companyId, ref, ...values })
         .onConflict((oc) => oc.columns(["company_id", "ref"]).doUpdateSet(values))
         .execute();
-      await trx
-        .insertInto("audit_events")
-        .values({
-          id: newId(),
-          company_id: this.companyId,
-          at,
-          actor,
-          ref,
-          action: state === "held" ? "queue.hold" : "queue.remove",
-          detail: JSON.stringify(reason === undefined ? {} : { reason }),
-        })
-        .execute();
+      await insertAuditEvent(trx, this.companyId, {
+        at,
+        actor,
+        ref,
+        action: state === "held" ? "queue.hold" : "queue.remove",
+        detail: reason === undefined ? {} : { reason },
+      });
     });
   }
 
@@ -711,18 +687,7 @@ export class SyncEngineStore {
         .where("ref", "=", ref)
         .executeTakeFirst();
       if (Number(r.numDeletedRows) === 0) return false;
-      await trx
-        .insertInto("audit_events")
-        .values({
-          id: newId(),
-          company_id: this.companyId,
-          at,
-          actor,
-          ref,
-          action: "queue.release",
-          detail: "{}",
-        })
-        .execute();
+      await insertAuditEvent(trx, this.companyId, { at, actor, ref, action: "queue.release", detail: {} });
       return true;
     });
   }

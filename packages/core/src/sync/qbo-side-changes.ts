@@ -1,7 +1,7 @@
 import type { PulledChange } from "../mirror/qbo-mirror.js";
 import { moneyFromQboAmount, type MinorUnits } from "../money.js";
 import type { RecordRef } from "../record-ref.js";
-import type { RecordLink } from "./sync-plan.js";
+import { entityOfRef, type RecordLink } from "./sync-plan.js";
 
 /** What a change made in QBO means for the app's records. */
 export type QboSideAction =
@@ -113,17 +113,4 @@ export function interpretQboChanges(input: QboSideChangeInput): QboSideAction[] 
     }
   }
   return out;
-}
-
-const entityByPrefix: Record<string, string> = {
-  C: "Customer",
-  ITEM: "Item",
-  INV: "Invoice",
-  CM: "CreditMemo",
-  PMT: "Payment",
-  ACCT: "Account",
-};
-
-function entityOfRef(ref: RecordRef): string {
-  return entityByPrefix[ref.slice(0, ref.indexOf(":"))] ?? "";
 }

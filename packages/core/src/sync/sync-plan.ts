@@ -165,6 +165,12 @@ const kindOfPrefix: Record<string, SyncKind | "account"> = {
 export const refKind = (ref: RecordRef): SyncKind | "account" =>
   kindOfPrefix[ref.slice(0, ref.indexOf(":"))] ?? "customer";
 
+/** The QBO entity a reference's record is written as (`INV:77` → Invoice). */
+export const entityOfRef = (ref: RecordRef): SyncEntity => {
+  const kind = refKind(ref);
+  return kind === "account" ? "Account" : entityOfKind[kind];
+};
+
 const refId = (ref: RecordRef): string => ref.slice(ref.indexOf(":") + 1);
 
 /** Top-level fields of `payload` whose value differs from QBO's object (all of them when unknown). */
