@@ -258,7 +258,6 @@ class Executor {
   private readonly dependents = new Map<RecordRef, OutboxOp[]>();
   private readonly ready: OutboxOp[] = [];
   private readyHead = 0;
-  private readonly finished = new Map<RecordRef, boolean>();
   private readonly outcomes: SyncResult["outcomes"] = [];
   private inFlight = 0;
   private remaining = 0;
@@ -638,7 +637,6 @@ class Executor {
 
   /** Marks a record's op finished and releases (or fails) the ops that were waiting for it. */
   private async finish(op: OutboxOp, ok: boolean): Promise<void> {
-    this.finished.set(op.ref, ok);
     this.remaining--;
     this.done++;
     for (const d of this.dependents.get(op.ref) ?? []) {
