@@ -4,6 +4,7 @@ import { ApiError } from "./api-error.js";
 import { actorOf, asApiError, parseInput, readJson } from "./api-input.js";
 import type { AppDeps } from "./app-deps.js";
 import { companyParam } from "./company-param.js";
+import { logger } from "./logger.js";
 import type { SyncEventHub } from "./sync-event-hub.js";
 import type { SyncService } from "./sync-service.js";
 
@@ -61,7 +62,7 @@ export function apiHandler<
       if (!(mapped instanceof ApiError)) {
         // The envelope says nothing of internals (they may hold secrets); the log keeps what happened.
         const e = err instanceof Error ? err : new Error(String(err));
-        console.error(`${c.req.method} ${c.req.path} failed: ${e.name}: ${e.message}\n${e.stack ?? ""}`);
+        (deps.logger ?? logger).error({ err: e, method: c.req.method, path: c.req.path }, "request failed");
       }
       throw mapped;
     }

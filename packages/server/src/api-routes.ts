@@ -36,6 +36,7 @@ import { postRuns } from "./handlers/post-runs.js";
 import { postRunsPlan } from "./handlers/post-runs-plan.js";
 import { SyncEventHub } from "./sync-event-hub.js";
 import { SyncService } from "./sync-service.js";
+import { companyLogger, logger } from "./logger.js";
 
 /** The handler of each operation of the contract's route table (core's `apiRoutes`). */
 const handlers: Record<string, (deps: ApiDeps) => Handler> = {
@@ -85,9 +86,7 @@ export function apiDepsOf(deps: AppDeps): ApiDeps {
       environment: deps.config.qbo.environment,
       hub: events,
       onBackgroundError: (companyId, err) =>
-        console.error(
-          `background sync of company ${companyId} failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`,
-        ),
+        companyLogger(deps.logger ?? logger, { companyId }).error({ err }, "background sync failed"),
     });
   return { ...deps, events, syncService };
 }

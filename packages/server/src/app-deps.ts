@@ -2,6 +2,7 @@ import type { Clock } from "@ledgerlink/core";
 import type { Store } from "@ledgerlink/store";
 import type { Config } from "./config.js";
 import type { ConnectionService } from "./connection-service.js";
+import type { Logger } from "./logger.js";
 import type { SyncEventHub } from "./sync-event-hub.js";
 import type { SyncService } from "./sync-service.js";
 
@@ -15,6 +16,8 @@ export interface AppDeps {
   syncService?: SyncService;
   /** Live sync events per company, for the SSE stream; the sync service publishes here. */
   events?: SyncEventHub;
+  /** Where the server logs (secrets redacted); the process logger when absent. */
+  logger?: Logger;
 }
 
 export interface ConnectionState {

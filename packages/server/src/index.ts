@@ -18,3 +18,4 @@ export * from "./company-sync.js";
 export * from "./scheduler.js";
 export * from "./company-settings.js";
 export * from "./schedule-clock.js";
+export * from "./logger.js";

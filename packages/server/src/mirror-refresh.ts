@@ -2,6 +2,7 @@ import { pullQbo } from "@ledgerlink/core";
 import { qboPullApi } from "@ledgerlink/qbo";
 import type { Store } from "@ledgerlink/store";
 import type { ConnectionService } from "./connection-service.js";
+import { companyLogger, logger } from "./logger.js";
 
 /**
  * Brings the company's QBO mirror up to date (QBO's changes since the last pull), as a sync does before
@@ -21,9 +22,7 @@ export async function refreshMirror(
     return true;
   } catch (err) {
     // The fix itself stands; validation then reads the mirror as of the last pull.
-    console.error(
-      `refreshing the QBO mirror of ${companyId} failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`,
-    );
+    companyLogger(logger, { companyId }).error({ err }, "refreshing the QBO mirror failed");
     return false;
   }
 }

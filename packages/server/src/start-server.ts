@@ -10,6 +10,7 @@ import type { SyncEventHub } from "./sync-event-hub.js";
 import type { SyncService } from "./sync-service.js";
 import { reportTransport, sendRunReport } from "./reports/report-email.js";
 import { Scheduler } from "./scheduler.js";
+import { companyLogger, logger } from "./logger.js";
 
 export interface RunningServer {
   url: string;
@@ -45,8 +46,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     afterRun: async (companyId, runId) => {
       await sendRunReport({ store, companyId, runId, transport });
     },
-    onError: (companyId, err) =>
-      console.error(`scheduled sync of ${companyId}: ${err instanceof Error ? err.message : String(err)}`),
+    onError: (companyId, err) => companyLogger(logger, { companyId }).error({ err }, "scheduled sync failed"),
   });
   scheduler.start();
   return {
