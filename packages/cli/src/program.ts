@@ -6,6 +6,7 @@ import { registerDemo } from "./commands/demo.js";
 import { registerMatch } from "./commands/match.js";
 import { registerDedupe } from "./commands/dedupe.js";
 import { registerImport } from "./commands/import.js";
+import { registerWorker } from "./commands/worker.js";
 
 /** The `ledgerlink` command: one file per verb under commands/, registered here. */
 export function createProgram(): Command {
@@ -24,5 +25,6 @@ export function createProgram(): Command {
   registerMatch(program);
   registerDedupe(program);
   registerImport(program);
+  registerWorker(program);
   return program;
 }

@@ -5,6 +5,8 @@ export * from "./entity-types.js";
 export * from "./minor-version.js";
 export * from "./retry-policy.js";
 export * from "./rate-limiter.js";
+export * from "./rate-limiter-metered.js";
+export * from "./rate-limiter-shared.js";
 export * from "./qbo-client.js";
 export * from "./request-id.js";
 export * from "./batch-operation.js";

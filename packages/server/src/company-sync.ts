@@ -34,17 +34,29 @@ export interface CompanySyncOptions {
   /** Lanes of calls in flight (defaults suit QBO's 10 concurrent requests per realm). */
   batchLanes?: number;
   singleLanes?: number;
+  /** A run slice: at most this many operations, then `result.sliced` says more is left (workers). */
+  maxOps?: number;
+  /** The company lease's time to live; the runner renews it every third of it (default 60 s). */
+  leaseTtlMs?: number;
+  /** Milliseconds the run's calls waited on the rate limiter so far (its `throttleWaitMs`). */
+  throttleWaitMs?: () => number;
 }
 
 let runnerSeq = 0;
 
+/**
+ * This machine's name in leases: LEDGERLINK_HOST_ID when set (containers often share a hostname, and
+ * the multi-worker test gives each worker its own to prove takeover across hosts), else the hostname.
+ */
+export const hostId = (): string => process.env["LEDGERLINK_HOST_ID"] || hostname();
+
 /** Names this runner in the company's lease: host, process and a counter. */
-export const runnerName = (): string => `${hostname()}:${process.pid}:${++runnerSeq}`;
+export const runnerName = (): string => `${hostId()}:${process.pid}:${++runnerSeq}`;
 
 /** True when the lease holder is a process on this machine that no longer exists (killed, crashed). */
 function holderIsDead(holder: string): boolean {
   const [host, pid] = holder.split(":");
-  if (host !== hostname() || pid === undefined || !/^\d+$/.test(pid)) return false;
+  if (host !== hostId() || pid === undefined || !/^\d+$/.test(pid)) return false;
   try {
     process.kill(Number(pid), 0);
     return false;
@@ -97,5 +109,8 @@ function runOnce(o: CompanySyncOptions): Promise<SyncResult> {
     ...(o.matchPolicy ? { matchPolicy: o.matchPolicy } : {}),
     ...(o.batchLanes !== undefined ? { batchLanes: o.batchLanes } : {}),
     ...(o.singleLanes !== undefined ? { singleLanes: o.singleLanes } : {}),
+    ...(o.maxOps !== undefined ? { maxOps: o.maxOps } : {}),
+    ...(o.leaseTtlMs !== undefined ? { leaseTtlMs: o.leaseTtlMs } : {}),
+    ...(o.throttleWaitMs ? { throttleWaitMs: o.throttleWaitMs } : {}),
   });
 }

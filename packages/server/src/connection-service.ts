@@ -10,8 +10,11 @@ import {
   openToken,
   TokenManager,
   tokenKey,
+  meteredLimiter,
   type QboClient,
   type QboEndpoints,
+  type RateLimiter,
+  type ThrottleMeter,
   type TokenKey,
 } from "@ledgerlink/qbo";
 import type { Clock } from "@ledgerlink/core";
@@ -36,6 +39,10 @@ export interface ConnectionServiceOptions {
   config: Pick<Config, "qbo" | "tokenKey" | "keyFile" | "publicUrl">;
   clock: Clock;
   fetch?: typeof fetch;
+  /** The limiter for a company's calls; default one per company in this process. Workers pass one shared through the database. */
+  limiterFor?: (companyId: string) => RateLimiter;
+  /** Told when getting a company's access token fails (refresh refused, QBO unreachable): metrics. */
+  onTokenError?: (companyId: string, err: unknown) => void;
 }
 
 /**
@@ -187,7 +194,7 @@ export class ConnectionService {
   }
 
   /** A QBO client for the company, or a clear error when it is not connected. */
-  async clientFor(companyId: string): Promise<QboClient> {
+  async clientFor(companyId: string, opts: { meter?: ThrottleMeter } = {}): Promise<QboClient> {
     const status = await this.status(companyId);
     if (status.state !== "connected" || status.realmId === null) {
       throw new ApiError(409, "not_connected", status.reason ?? "Connect to QuickBooks first", {
@@ -195,13 +202,27 @@ export class ConnectionService {
       });
     }
     const manager = await this.tokens();
+    const limiter = this.o.limiterFor ? this.o.limiterFor(companyId) : this.limiters.for(companyId);
     return createQboClient({
       baseUrl: this.endpoints.apiBaseUrl,
       realmId: status.realmId,
-      getAccessToken: manager.accessTokenFor(companyId),
-      limiter: this.limiters.for(companyId),
+      getAccessToken: this.tokenGetter(companyId, manager.accessTokenFor(companyId)),
+      limiter: opts.meter ? meteredLimiter(limiter, opts.meter) : limiter,
       ...(this.o.fetch ? { fetch: this.o.fetch } : {}),
     });
+  }
+
+  private tokenGetter(
+    companyId: string,
+    get: (options?: { forceRefresh?: boolean }) => Promise<string>,
+  ): (options?: { forceRefresh?: boolean }) => Promise<string> {
+    const onError = this.o.onTokenError;
+    if (!onError) return get;
+    return (options) =>
+      get(options).catch((err: unknown) => {
+        onError(companyId, err);
+        throw err;
+      });
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Clock, RecordRef, RunTrigger, SyncEvent, SyncResult } from "@ledgerlink/core";
+import { ThrottleMeter } from "@ledgerlink/qbo";
 import type { Store } from "@ledgerlink/store";
 import { companySyncSettings } from "./company-settings.js";
 import { runCompanySync } from "./company-sync.js";
@@ -23,6 +24,9 @@ export async function syncCompany(o: {
   only?: readonly RecordRef[];
   onEvent?: (event: SyncEvent) => void;
   signal?: AbortSignal;
+  /** Workers: run slices and the lease's time to live (see CompanySyncOptions). */
+  maxOps?: number;
+  leaseTtlMs?: number;
 }): Promise<SyncResult> {
   let status = await o.connections.status(o.companyId);
   if (status.state === "disconnected" && o.environment === "emulator") {
@@ -32,7 +36,9 @@ export async function syncCompany(o: {
   if (status.state !== "connected") {
     throw new NeedsReconnectError(status.reason ?? `The QuickBooks connection is ${status.state}`);
   }
-  const client = await o.connections.clientFor(o.companyId);
+  // Time spent waiting on QBO's limits is reported on the run (throttleWaitMs).
+  const meter = new ThrottleMeter();
+  const client = await o.connections.clientFor(o.companyId, { meter });
   // The policies staff chose in the connection settings (thresholds, auto-repairs) apply to every run.
   const settings = await companySyncSettings(o.store, o.companyId);
   const result = await runCompanySync({
@@ -47,6 +53,9 @@ export async function syncCompany(o: {
     ...(o.only ? { only: o.only } : {}),
     ...(o.onEvent ? { onEvent: o.onEvent } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.maxOps !== undefined ? { maxOps: o.maxOps } : {}),
+    ...(o.leaseTtlMs !== undefined ? { leaseTtlMs: o.leaseTtlMs } : {}),
+    throttleWaitMs: () => meter.waitedMs,
   });
   if (result.run?.status === "needs-reconnect") {
     throw new NeedsReconnectError(result.run.note ?? "QuickBooks refused the connection");

@@ -22,3 +22,5 @@ export * from "./merge-history-store.js";
 export * from "./page-cursor.js";
 export * from "./record-edit-store.js";
 export * from "./record-ref-sql.js";
+export * from "./rate-budget-store.js";
+export * from "./job-store.js";

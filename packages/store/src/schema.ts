@@ -112,6 +112,22 @@ export interface OAuthStatesTable {
   created_at: string;
 }
 
+/** QBO's per-company pacing shared by all workers (times in ms since the epoch, the database's clock). */
+export interface RateBudgetsTable {
+  company_id: string;
+  next_request_at: number;
+  next_batch_at: number;
+}
+
+/** A QBO call in flight for a company; expires so a dead worker's calls stop counting. */
+export interface RateSlotsTable {
+  id: string;
+  company_id: string;
+  kind: string;
+  holder: string;
+  expires_at: number;
+}
+
 export interface LocksTable {
   name: string;
   holder: string;
@@ -261,6 +277,8 @@ export interface Database {
   connections: ConnectionsTable;
   oauth_states: OAuthStatesTable;
   locks: LocksTable;
+  rate_budgets: RateBudgetsTable;
+  rate_slots: RateSlotsTable;
   qbo_changes: QboChangesTable;
   qbo_objects: QboObjectsTable;
   qbo_mirror_state: QboMirrorStateTable;

@@ -1,5 +1,7 @@
 import { CompanyStore } from "./company-store.js";
 import { ConnectionStore } from "./connection-store.js";
+import { JobStore } from "./job-store.js";
+import { RateBudgetStore } from "./rate-budget-store.js";
 import { openDatabase, type DatabaseConfig, type Dialect } from "./open-database.js";
 
 export interface Company {
@@ -16,6 +18,10 @@ export interface Store {
   company(id: string): CompanyStore;
   /** QBO connections and the token vault, across companies (the connector scopes by company id). */
   readonly connections: ConnectionStore;
+  /** QBO's per-company limits shared by all workers (see rate-budget-store.ts). */
+  readonly rateBudgets: RateBudgetStore;
+  /** Cross-company questions of workers and the readiness probe. */
+  readonly jobs: JobStore;
   close(): Promise<void>;
 }
 
@@ -39,6 +45,8 @@ export async function openStore(config: DatabaseConfig): Promise<Store> {
     },
     company: (id) => new CompanyStore(db, id),
     connections: new ConnectionStore(db),
+    rateBudgets: new RateBudgetStore(db, dialect),
+    jobs: new JobStore(db),
     close,
   };
 }

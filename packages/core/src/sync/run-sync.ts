@@ -57,6 +57,13 @@ export interface RunSyncOptions {
   batchSize?: number;
   leaseTtlMs?: number;
   newId?: () => string;
+  /**
+   * A run slice: stop sending after this many operations and leave the rest for the next run, so a
+   * company with 100k records takes turns with the others on a shared worker (`SyncResult.sliced`).
+   */
+  maxOps?: number;
+  /** Milliseconds this run's calls have waited on the QBO rate limiter so far (for the run summary). */
+  throttleWaitMs?: () => number;
 }
 
 export interface SyncResult {
@@ -70,6 +77,8 @@ export interface SyncResult {
     qboId?: string;
     failure?: ClassifiedFailure;
   }[];
+  /** True when the run stopped at `maxOps` with work left: the caller queues the next slice. */
+  sliced?: boolean;
 }
 
 const outcomeOf: Record<StepAction, Outcome> = {
@@ -128,17 +137,24 @@ export async function runSync(o: RunSyncOptions): Promise<SyncResult> {
 
   if (!(await store.acquireLease(o.holder, ttl, clock.now()))) throw new SyncBusyError(store.companyId);
   let leaseLost = false;
+  // The heartbeat. A renewal that fails (database unreachable) does not lose the lease at once, but
+  // once a TTL has passed since the last good one another worker may have taken the company over, so
+  // this runner stops sending before it could write beside the new holder.
+  let renewedAt = Date.now();
   const renew = setInterval(
     () => {
+      const at = Date.now();
       store.renewLease(o.holder, ttl, clock.now()).then(
         (ok) => {
           if (!ok) leaseLost = true;
+          else renewedAt = at;
         },
         () => undefined,
       );
     },
-    Math.max(1000, ttl / 3),
+    Math.max(250, ttl / 3),
   );
+  const lost = (): boolean => leaseLost || Date.now() - renewedAt > ttl * 0.9;
   try {
     const recovered = await recover(o, now);
     if (o.pull) await o.pull();
@@ -163,7 +179,10 @@ export async function runSync(o: RunSyncOptions): Promise<SyncResult> {
     if (store.saveReviewSuggestions && plan.reviews.length > 0)
       await store.saveReviewSuggestions(run.id, plan.reviews, now());
 
-    const executor = new Executor(o, run, plan, inputs.links, newId, () => leaseLost);
+    // Planning a large company can outlast a heartbeat: renew before the first call goes out.
+    if (await store.renewLease(o.holder, ttl, clock.now())) renewedAt = Date.now();
+    else leaseLost = true;
+    const executor = new Executor(o, run, plan, inputs.links, newId, lost);
     return await executor.execute();
   } finally {
     clearInterval(renew);
@@ -262,7 +281,8 @@ class Executor {
   private inFlight = 0;
   private remaining = 0;
   private wake: (() => void) | undefined;
-  private stop: { status: "cancelled" | "needs-reconnect" | "interrupted"; note: string } | undefined;
+  private stop:
+    { status: "cancelled" | "needs-reconnect" | "interrupted" | "sliced"; note: string } | undefined;
   private done = 0;
   private total = 0;
 
@@ -383,6 +403,10 @@ class Executor {
     for (const op of this.ops) if (op.state === "sent") this.count(op.entity, "pending");
     const r = this.run;
     r.finishedAt = this.now();
+    if (this.o.throttleWaitMs) r.throttleWaitMs = Math.round(this.o.throttleWaitMs());
+    const sliced = this.stop?.status === "sliced" && left.length > 0;
+    // A slice that sent everything before the limit took effect simply finished.
+    if (this.stop?.status === "sliced" && !sliced) this.stop = undefined;
     const wrote =
       r.counts.created +
       r.counts.updated +
@@ -391,7 +415,11 @@ class Executor {
       r.counts.inactivated +
       r.counts.deleted;
     r.status = this.stop
-      ? this.stop.status
+      ? this.stop.status === "sliced"
+        ? r.counts.failed === 0 && r.counts.pending === 0
+          ? "succeeded"
+          : "partial"
+        : this.stop.status
       : r.counts.failed === 0 && r.counts.pending === 0
         ? "succeeded"
         : wrote > 0
@@ -400,7 +428,7 @@ class Executor {
     if (this.stop) r.note = this.stop.note;
     await store.saveRun(r);
     this.emit({ type: "run-finished", run: r });
-    return { plan: this.plan, run: r, outcomes: this.outcomes };
+    return { plan: this.plan, run: r, outcomes: this.outcomes, ...(sliced ? { sliced: true } : {}) };
   }
 
   /** The body as it will be sent, still with placeholders; updates carry only what changes. */
@@ -436,6 +464,11 @@ class Executor {
       this.stop = { status: "cancelled", note: "cancelled before it finished; what was sent is kept" };
     else if (this.leaseLost())
       this.stop = { status: "interrupted", note: "another runner took over the company's lease" };
+    else if (this.o.maxOps !== undefined && this.run.operations >= this.o.maxOps)
+      this.stop = {
+        status: "sliced",
+        note: `paused after ${this.run.operations} operations so other companies get a turn; the next run continues`,
+      };
   }
 
   private async lane(kind: "batch" | "single"): Promise<void> {
@@ -479,6 +512,10 @@ class Executor {
     const { store } = this.o;
     const writes: QboWriteOp[] = [];
     const sendable: OutboxOp[] = [];
+    // In plan order, the order `recover` re-sends a batch in after a kill: the batch's requestid is
+    // derived from its items in order, and QBO answers from its cache only for the very same batch.
+    // (Ops become ready in the order their dependencies finish, not in plan order.)
+    ops.sort((a, b) => a.seq - b.seq);
     for (const op of ops) {
       if (op.action === "link" && op.payload === undefined) {
         // Nothing differs: the link is all there is to save.
@@ -518,7 +555,10 @@ class Executor {
     }
     await this.confirmAll(successes);
     this.emit({ type: "progress", runId: this.run.id, done: this.done, total: this.total });
-    if (this.run.calls % 10 === 0) await store.saveRun(this.run);
+    if (this.run.calls % 10 === 0) {
+      if (this.o.throttleWaitMs) this.run.throttleWaitMs = Math.round(this.o.throttleWaitMs());
+      await store.saveRun(this.run);
+    }
   }
 
   private async apply(op: OutboxOp, r: QboWriteResult): Promise<void> {
