@@ -28,7 +28,8 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "int",
-          include: ["packages/*/src/**/*.int.test.ts"],
+          // test/ holds the scenario tests that walk through the seed articles over HTTP.
+          include: ["packages/*/src/**/*.int.test.ts", "packages/*/test/**/*.int.test.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

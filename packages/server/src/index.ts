@@ -27,3 +27,5 @@ export * from "./jobs/worker.js";
 export * from "./jobs/worker-settings.js";
 export * from "./metrics/metrics.js";
 export * from "./metrics/readiness.js";
+export * from "./demo/demo-company-data.js";
+export * from "./demo/load-demo-data.js";

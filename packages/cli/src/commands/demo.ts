@@ -1,15 +1,20 @@
+import { existsSync, rmSync } from "node:fs";
 import type { Command } from "commander";
 import { createEmulator, demoCompanySeed } from "@ledgerlink/emulator";
-import { loadConfig, startServer } from "@ledgerlink/server";
+import { loadConfig, loadDemoData, startServer, syncCompany } from "@ledgerlink/server";
+import { systemClock } from "@ledgerlink/core";
 
 /** `ledgerlink demo` (what `npm start` runs): the emulator, the server and the console, together. */
 export function registerDemo(program: Command): void {
   program
     .command("demo")
     .description("Start the demo: the QBO emulator, the server and the console on embedded SQLite")
-    .addHelpText("after", "\nExample:\n  $ PORT=3000 ledgerlink demo")
-    .action(async () => {
+    .option("--reset", "start over: delete the demo's SQLite database first (nothing else)")
+    .addHelpText("after", "\nExamples:\n  $ PORT=3000 ledgerlink demo\n  $ npm start -- --reset")
+    .action(async (opts: { reset?: boolean }) => {
       const config = loadConfig();
+      const started = Date.now();
+      if (opts.reset) resetDemoDatabase(config.databaseUrl);
       // The QBO side of the demo company, as a bookkeeper typed it in by hand (seed articles' failures).
       const emu = createEmulator({ seed: demoCompanySeed });
       const emulator = await emu.listen({ port: config.emulatorPort, host: "127.0.0.1" });
@@ -17,9 +22,36 @@ export function registerDemo(program: Command): void {
         ...config,
         qbo: { ...config.qbo, environment: "emulator", baseUrl: emulator.url },
       });
-      // The emulator's consent page needs no person: connect the demo company through real OAuth.
-      if ((await server.connections.status(config.company)).state === "disconnected") {
+      // The emulator's consent page needs no person: connect the demo company through real OAuth. The
+      // emulator keeps QBO's company in memory, so a grant saved by an earlier run is unknown to it.
+      if ((await server.connections.status(config.company)).state !== "connected") {
         await server.connections.connectToEmulatorAutomatically(config.company);
+      }
+      // The app side of the demo company, once: through the ingest path, then a first pull and plan,
+      // so the console opens on the Ready-To-Sync queue, the match review and the problems to fix.
+      const company = server.store.company(config.company);
+      const fresh = (await company.counts()).customers === 0;
+      if (!fresh)
+        console.log(
+          `Kept the demo database of an earlier run (${config.databaseUrl}); the QBO emulator starts again from ` +
+            `its seeded company, so run "npm start -- --reset" to start both over.`,
+        );
+      if (fresh) {
+        const loaded = await loadDemoData(company);
+        await syncCompany({
+          store: server.store,
+          connections: server.connections,
+          companyId: config.company,
+          clock: systemClock,
+          environment: "emulator",
+          dryRun: true,
+          trigger: "manual",
+        });
+        console.log(
+          `Loaded the demo company: ${loaded.customers} customers and sites, ${loaded.items} items, ` +
+            `${loaded.invoices} invoices, ${loaded.payments} payments; QBO pulled and the first sync planned ` +
+            `(${((Date.now() - started) / 1000).toFixed(1)} s).`,
+        );
       }
       console.log(`Ledgerlink demo is running.
   console:       ${server.url}
@@ -33,4 +65,22 @@ Stop with Ctrl-C.`);
       const stop = () => void Promise.all([server.close(), emulator.close()]).then(() => process.exit(0));
       process.once("SIGINT", stop).once("SIGTERM", stop);
     });
+}
+
+/**
+ * `--reset`: deletes the embedded database the demo runs on (and SQLite's journal files beside it),
+ * nothing else. A PostgreSQL database is never dropped: the demo did not create it.
+ */
+function resetDemoDatabase(databaseUrl: string): void {
+  if (/^postgres(ql)?:\/\//.test(databaseUrl))
+    throw new Error(
+      "--reset only deletes the demo's embedded SQLite database; DATABASE_URL names PostgreSQL",
+    );
+  const file = databaseUrl.replace(/^sqlite:/, "");
+  if (file === ":memory:") return;
+  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`])
+    if (existsSync(f)) {
+      rmSync(f);
+      console.log(`Deleted ${f}`);
+    }
 }

@@ -18,6 +18,12 @@ describe("demo company seed", () => {
       Active: false,
     });
     expect(realm.get("Invoice", "501")).toMatchObject({ TotalAmt: 125, Balance: 75 });
+    // Recorded by another integration; a hand-typed twin of the app's invoice 20101; a Service item
+    // with no income account; a credit memo holding the app's invoice number 20417.
+    expect(realm.get("Payment", "600")).toMatchObject({ PaymentRefNum: "ch_1002", TotalAmt: 50 });
+    expect(realm.get("Invoice", "502")).toMatchObject({ DocNumber: "20101", TotalAmt: 89 });
+    expect(realm.get("Item", "101")!["IncomeAccountRef"]).toBeUndefined();
+    expect(realm.get("Customer", "211")).toMatchObject({ Active: false });
 
     const token = emu.issueAccessToken(emu.defaultRealmId);
     const post = async (entity: string, body: unknown): Promise<Json> => {
@@ -51,6 +57,9 @@ describe("demo company seed", () => {
       }),
     ).toBe("2050");
     expect(await post("invoice", { CustomerRef: { value: "200" }, DocNumber: "1001", Line: [line] })).toBe(
+      "6140",
+    );
+    expect(await post("invoice", { CustomerRef: { value: "209" }, DocNumber: "20417", Line: [line] })).toBe(
       "6140",
     );
   });
