@@ -1,6 +1,7 @@
 import {
   CompanyRateLimiters,
   createQboClient,
+  defaultRetryPolicy,
   emulatorEndpoints,
   loadOrCreateKeyFile,
   qboProduction,
@@ -13,6 +14,7 @@ import {
   meteredLimiter,
   type QboClient,
   type QboEndpoints,
+  type RetryPolicyOptions,
   type RateLimiter,
   type ThrottleMeter,
   type TokenKey,
@@ -22,6 +24,19 @@ import type { Store } from "@ledgerlink/store";
 import { ApiError } from "./api-error.js";
 import type { ConnectionState } from "./app-deps.js";
 import type { Config } from "./config.js";
+
+/** The client's waits on an emulated clock that runs `timeScale` times faster than real time. */
+function scaledTimings(timeScale: number): { retry: Partial<RetryPolicyOptions>; timeoutMs: number } {
+  const d = defaultRetryPolicy;
+  return {
+    retry: {
+      baseDelayMs: d.baseDelayMs / timeScale,
+      maxDelayMs: d.maxDelayMs / timeScale,
+      throttleDelayMs: d.throttleDelayMs / timeScale,
+    },
+    timeoutMs: 120_000 / timeScale,
+  };
+}
 
 /** The emulator's documented default OAuth app (packages/emulator): not a secret, it only unlocks it. */
 export const emulatorApp = {
@@ -39,6 +54,11 @@ export interface ConnectionServiceOptions {
   config: Pick<Config, "qbo" | "tokenKey" | "keyFile" | "publicUrl">;
   clock: Clock;
   fetch?: typeof fetch;
+  /**
+   * For an emulator whose clock runs this many times faster than real time (benches, chaos runs):
+   * the client's rate-limit windows, retry waits and request timeout shrink by the same factor.
+   */
+  timeScale?: number;
   /** The limiter for a company's calls; default one per company in this process. Workers pass one shared through the database. */
   limiterFor?: (companyId: string) => RateLimiter;
   /** Told when getting a company's access token fails (refresh refused, QBO unreachable): metrics. */
@@ -56,9 +76,10 @@ export class ConnectionService {
   private manager: Promise<TokenManager> | undefined;
   private keys: Promise<readonly [TokenKey, ...TokenKey[]]> | undefined;
   /** One limiter per company for this process, so every client of a company shares QBO's limits. */
-  private readonly limiters = new CompanyRateLimiters();
+  private readonly limiters: CompanyRateLimiters;
 
   constructor(private readonly o: ConnectionServiceOptions) {
+    this.limiters = new CompanyRateLimiters(o.timeScale === undefined ? {} : { timeScale: o.timeScale });
     const q = o.config.qbo;
     this.endpoints =
       q.environment === "emulator"
@@ -209,6 +230,7 @@ export class ConnectionService {
       getAccessToken: this.tokenGetter(companyId, manager.accessTokenFor(companyId)),
       limiter: opts.meter ? meteredLimiter(limiter, opts.meter) : limiter,
       ...(this.o.fetch ? { fetch: this.o.fetch } : {}),
+      ...(this.o.timeScale === undefined ? {} : scaledTimings(this.o.timeScale)),
     });
   }
 

@@ -29,3 +29,4 @@ export * from "./metrics/metrics.js";
 export * from "./metrics/readiness.js";
 export * from "./demo/demo-company-data.js";
 export * from "./demo/load-demo-data.js";
+export * from "./errors-view.js";

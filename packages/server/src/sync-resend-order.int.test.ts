@@ -1,0 +1,115 @@
+import { systemClock } from "@ledgerlink/core";
+import { createEmulator } from "@ledgerlink/emulator";
+import { createQboClient } from "@ledgerlink/qbo";
+import { openStore, testDatabases, type Store } from "@ledgerlink/store";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { runCompanySync } from "./company-sync.js";
+import { ingestRecords } from "./ingest-records.js";
+
+/**
+ * A runner killed after a batch reached QBO but before it saw the answer: the next runner re-sends the
+ * batch from the outbox (in plan order) and QBO must recognise it by its requestid. Found by the chaos
+ * run (bench/chaos.ts): a batch whose records became ready out of plan order (invoices released as their
+ * customers were confirmed) went out in that order, the re-send in plan order carried another requestid,
+ * QBO wrote it again and answered 6140 "duplicate document number", and the invoices were never linked.
+ */
+describe.each(testDatabases())("a batch re-sent after a kill is the same batch ($dialect)", (database) => {
+  const emu = createEmulator();
+  let server: Awaited<ReturnType<typeof emu.listen>>;
+  let store: Store;
+  const realm = () => emu.realm(emu.defaultRealmId);
+  const company = "acme";
+
+  beforeAll(async () => {
+    server = await emu.listen({ port: 0, host: "127.0.0.1" });
+  });
+  afterAll(() => server?.close());
+  beforeEach(async () => {
+    realm().reset();
+    realm().setPreferences({ SalesFormsPrefs: { CustomTxnNumbers: true } });
+    store = await openStore(database.fresh());
+    await store.ensureCompany(company, "Acme");
+  });
+  afterEach(() => store?.close());
+
+  /** A client whose process "dies" once the first invoice batch has reached QBO: nothing answers again. */
+  function dyingClient() {
+    let dead = false;
+    const frozen = new Promise<Response>(() => undefined);
+    const client = createQboClient({
+      baseUrl: server.url,
+      realmId: emu.defaultRealmId,
+      getAccessToken: () => Promise.resolve(emu.issueAccessToken(emu.defaultRealmId)),
+      fetch: async (input, init) => {
+        if (dead) return frozen;
+        const res = await fetch(input, init);
+        if (String(input).includes("/batch") && String(init?.body).includes('"Invoice"')) {
+          dead = true;
+          return frozen;
+        }
+        return res;
+      },
+    });
+    return { client, died: () => dead };
+  }
+
+  it("invoices released out of plan order are re-sent under the requestid they went out with", async () => {
+    const at = new Date().toISOString();
+    await ingestRecords(
+      store.company(company),
+      "item",
+      [{ id: "svc", name: "Service", type: "NonInventory", unitPrice: "10.00" }],
+      at,
+    );
+    await ingestRecords(
+      store.company(company),
+      "customer",
+      Array.from({ length: 20 }, (_, i) => ({ id: `c${i}`, displayName: `Customer ${i}`, active: true })),
+      at,
+    );
+    // Invoice n<i> belongs to customer c<19-i>: customers confirmed in order release invoices in reverse.
+    await ingestRecords(
+      store.company(company),
+      "invoice",
+      Array.from({ length: 20 }, (_, i) => ({
+        id: `n${i}`,
+        docNumber: `R-${i}`,
+        customerId: `c${19 - i}`,
+        txnDate: "2026-11-02",
+        lines: [{ itemId: "svc", qty: "1", unitPrice: "10.00" }],
+      })),
+      at,
+    );
+
+    const dying = dyingClient();
+    const lanes = { batchLanes: 1, singleLanes: 0 };
+    void runCompanySync({ store, companyId: company, client: dying.client, clock: systemClock, ...lanes });
+    await expect.poll(() => dying.died(), { timeout: 20_000 }).toBe(true);
+    expect(realm().list("Invoice")).toHaveLength(20);
+    // The dead runner's lease is given up as a restarted process would find it (its pid gone).
+    const engine = store.company(company).sync;
+    await expect
+      .poll(async () => (await engine.unfinishedOps()).some((op) => op.state === "sent"))
+      .toBe(true);
+    await engine.releaseLease((await engine.leaseHolder(new Date()))!);
+
+    const client = createQboClient({
+      baseUrl: server.url,
+      realmId: emu.defaultRealmId,
+      getAccessToken: () => Promise.resolve(emu.issueAccessToken(emu.defaultRealmId)),
+    });
+    const r = await runCompanySync({ store, companyId: company, client, clock: systemClock, ...lanes });
+    expect(r.run?.counts.failed, JSON.stringify(r.outcomes.filter((o) => o.failure))).toBe(0);
+    expect(r.run?.status).toBe("succeeded");
+
+    const invoices = realm().list("Invoice");
+    expect(invoices).toHaveLength(20);
+    const links = await engine.listLinks();
+    for (let i = 0; i < 20; i++) {
+      const q = invoices.find((o) => o["DocNumber"] === `R-${i}`)!;
+      expect(links.get(`INV:n${i}`)?.qboId, `INV:n${i}`).toBe(q["Id"]);
+      expect((q["CustomerRef"] as { value: string }).value).toBe(links.get(`C:c${19 - i}`)?.qboId);
+    }
+    expect(await store.company(company).listOpenErrors()).toEqual([]);
+  }, 60_000);
+});
