@@ -11,6 +11,7 @@ import { QboAuthError, QboNetworkError, QboRateLimitError } from "@ledgerlink/qb
 import type { Context } from "hono";
 import type { z } from "zod";
 import { ApiError } from "./api-error.js";
+import { principalOf } from "./auth/principal.js";
 import { NeedsReconnectError } from "./sync-company.js";
 
 /** `refs[3].id` from a zod issue path. */
@@ -57,10 +58,15 @@ export async function readJson(c: Context): Promise<unknown> {
   }
 }
 
-/** Who acts, for the audit log: the `x-ledgerlink-actor` header, or "api". */
+/**
+ * Who acts, for the audit log: a console user is their email (whatever headers say); an API key's
+ * caller may name its own end user in `x-ledgerlink-actor`, else the key's name stands.
+ */
 export function actorOf(c: Context): string {
+  const principal = principalOf(c);
+  if (principal?.kind === "session") return principal.label;
   const v = c.req.header(actorHeader)?.trim();
-  return v === undefined || v === "" ? "api" : v.slice(0, 200);
+  return v === undefined || v === "" ? (principal?.label ?? "api") : v.slice(0, 200);
 }
 
 /** The query string as an object (the last value of a repeated key). */

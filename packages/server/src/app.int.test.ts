@@ -4,6 +4,7 @@ import { systemClock } from "@ledgerlink/core";
 import { createApp } from "./app.js";
 import { loadConfig } from "./config.js";
 import { ConnectionService } from "./connection-service.js";
+import { authorized } from "../test/authorized-app.js";
 
 /** The app as the server composes it, with QBO pointed at an address nothing answers on. */
 function appFor(store: Store, company: string) {
@@ -15,7 +16,7 @@ function appFor(store: Store, company: string) {
     }),
   };
   const connections = new ConnectionService({ store, config, clock: systemClock });
-  return createApp({ config, store, connections, clock: systemClock });
+  return authorized(createApp({ config, store, connections, clock: systemClock }), store);
 }
 
 describe.each(testDatabases())("HTTP API on $dialect", (database) => {

@@ -21,6 +21,8 @@ import { getReportRecipients } from "./handlers/get-report-recipients.js";
 import { postReportRecipients } from "./handlers/post-report-recipients.js";
 import { getExportUnmatchedCustomers } from "./handlers/get-export-unmatched-customers.js";
 import { reportTransport } from "./reports/report-email.js";
+import { authenticate } from "./auth/authenticate.js";
+import { registerAuthRoutes } from "./auth/auth-routes.js";
 
 export const maxRequestBytes = 20 * 2 ** 20;
 
@@ -31,6 +33,9 @@ export function createApp(deps: AppDeps): Hono {
   app.notFound((c) =>
     c.json({ error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
   );
+  // Who is calling and what they may do, ahead of every route (routes registered before a middleware
+  // answer without running it).
+  app.use("/api/*", authenticate(deps));
   // CSV imports stream under their own limit (100 MB), so they are routed before the JSON limit below;
   // a route registered ahead of a middleware answers without running it.
   app.post("/api/v1/companies/:companyId/imports/:collection", postImport(deps));
@@ -52,6 +57,7 @@ export function createApp(deps: AppDeps): Hono {
     }),
   );
   app.get("/api/health", getHealth());
+  registerAuthRoutes(app, deps);
   // Intuit's notifications are small; a large body is refused before its signature is computed.
   app.post(
     "/api/v1/webhooks/qbo",

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "./app.js";
 import { loadConfig } from "./config.js";
 import { ConnectionService } from "./connection-service.js";
+import { authorized } from "../test/authorized-app.js";
 
 describe.each(testDatabases())(
   "connection lifecycle against the emulator over HTTP ($dialect)",
@@ -26,7 +27,7 @@ describe.each(testDatabases())(
         LEDGERLINK_TOKEN_KEY: Buffer.alloc(32, 7).toString("base64"),
       });
       connections = new ConnectionService({ store, config, clock: systemClock });
-      app = createApp({ config, store, connections, clock: systemClock });
+      app = authorized(createApp({ config, store, connections, clock: systemClock }), store);
     });
     afterAll(async () => {
       await store?.close();

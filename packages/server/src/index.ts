@@ -19,6 +19,7 @@ export * from "./scheduler.js";
 export * from "./company-settings.js";
 export * from "./schedule-clock.js";
 export * from "./logger.js";
+export * from "./auth/index.js";
 export * from "./jobs/job-types.js";
 export * from "./jobs/job-handlers.js";
 export * from "./jobs/pg-boss-queue.js";

@@ -11,6 +11,7 @@ import type { SyncService } from "./sync-service.js";
 import { reportTransport, sendRunReport } from "./reports/report-email.js";
 import { Scheduler } from "./scheduler.js";
 import { companyLogger, logger } from "./logger.js";
+import { ensureFirstAdmin, type FirstAdmin } from "./auth/first-admin.js";
 
 export interface RunningServer {
   url: string;
@@ -19,6 +20,8 @@ export interface RunningServer {
   /** Sync Now in the background, one per company; its events go to `events`. */
   syncService: SyncService;
   events: SyncEventHub;
+  /** The admin made because the database had no user yet: print it once, it is not shown again. */
+  firstAdmin: FirstAdmin | undefined;
   close(): Promise<void>;
 }
 
@@ -26,6 +29,7 @@ export interface RunningServer {
 export async function startServer(config: Config): Promise<RunningServer> {
   const store = await openStore({ url: config.databaseUrl });
   await store.ensureCompany(config.company, config.company);
+  const firstAdmin = await ensureFirstAdmin(store, systemClock);
   const connections = new ConnectionService({ store, config, clock: systemClock });
   const { syncService, events } = apiDepsOf({ config, store, connections, clock: systemClock });
   const app = createApp({ config, store, connections, clock: systemClock, syncService, events });
@@ -55,6 +59,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     connections,
     syncService,
     events,
+    firstAdmin,
     async close() {
       const closed = new Promise<void>((resolve, reject) =>
         server.close((err) => (err ? reject(err) : resolve())),

@@ -1,7 +1,7 @@
 import { serve } from "@hono/node-server";
 import { apiErrorSchema, apiRoutes, systemClock, type SyncEvent } from "@ledgerlink/core";
 import { createEmulator, type Emulator, type EmulatorSeed } from "@ledgerlink/emulator";
-import { openStore, type Store, type TestDatabase } from "@ledgerlink/store";
+import { openStore, type Role, type Store, type TestDatabase } from "@ledgerlink/store";
 import type { AddressInfo } from "node:net";
 import { expect } from "vitest";
 import { createApp } from "../src/app.js";
@@ -31,6 +31,18 @@ export interface ApiHarness {
   syncService: SyncService;
   realm(): ReturnType<Emulator["realm"]>;
   call<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<ApiAnswer<T>>;
+  /** The operator-wide admin API key `call` sends unless the headers carry their own authorization. */
+  apiKey: string;
+  /** A new API key (scoped to `companyId`, or operator-wide with null). */
+  newKey(companyId: string | null, role?: Role): Promise<string>;
+  /** `call` with these credentials: an API key, or null for none at all. */
+  callAs<T = unknown>(
+    apiKey: string | null,
     method: string,
     path: string,
     body?: unknown,
@@ -78,6 +90,42 @@ export async function startApiHarness(
     const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const newKey = async (companyId: string | null, role: Role = "admin") =>
+    (
+      await store.auth.createApiKey({
+        name: `test ${companyId ?? "operator"} ${role}`,
+        role,
+        companyId,
+        createdBy: "api-harness",
+        at: new Date().toISOString(),
+      })
+    ).key;
+  const apiKey = await newKey(null);
+  async function callAs<T>(
+    key: string | null,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiAnswer<T>> {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...(key === null ? {} : { authorization: `Bearer ${key}` }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text === "" ? undefined : JSON.parse(text);
+    } catch {
+      // not JSON (HTML docs)
+    }
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  }
   return {
     url,
     store,
@@ -86,21 +134,18 @@ export async function startApiHarness(
     events,
     syncService,
     realm: () => emu.realm(emu.defaultRealmId),
-    async call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-      const res = await fetch(`${url}${path}`, {
+    apiKey,
+    newKey,
+    callAs,
+    // Authenticated as an operator-wide admin unless the headers carry their own `authorization`.
+    call: <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+      callAs<T>(
+        Object.keys(headers).some((h) => h.toLowerCase() === "authorization") ? null : apiKey,
         method,
-        headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
-        ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
-      });
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = text === "" ? undefined : JSON.parse(text);
-      } catch {
-        // not JSON (HTML docs)
-      }
-      return { status: res.status, body: parsed as T, headers: res.headers };
-    },
+        path,
+        body,
+        headers,
+      ),
     async put(kind, rows) {
       const r = await ingestRecords(store.company(company), kind, rows, new Date().toISOString());
       expect(r.rejected).toEqual([]);

@@ -5,6 +5,7 @@ export * from "./store.js";
 export { newId } from "./ids.js";
 export * from "./test-databases.js";
 export * from "./connection-store.js";
+export * from "./auth-store.js";
 export * from "./named-lock.js";
 export * from "./qbo-mirror-store.js";
 export * from "./sync-engine-store.js";

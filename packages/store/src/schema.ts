@@ -267,6 +267,42 @@ export interface ReportRecipientsTable {
   added_at: string;
 }
 
+/** An integrator API key: only its SHA-256 is kept; `company_id` null = operator-wide. */
+export interface ApiKeysTable {
+  id: string;
+  key_hash: string;
+  /** The first characters of the key, so people can tell keys apart. */
+  prefix: string;
+  name: string;
+  role: string;
+  company_id: string | null;
+  created_by: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** A console user; `password_hash` is an argon2id PHC string. */
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  role: string;
+  company_id: string | null;
+  created_at: string;
+  disabled_at: string | null;
+}
+
+/** A console session: hashes of its cookie token and its CSRF token. */
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  csrf_hash: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   companies: CompaniesTable;
   records: RecordsTable;
@@ -289,4 +325,7 @@ export interface Database {
   match_review_items: MatchReviewItemsTable;
   customer_merges: CustomerMergesTable;
   report_recipients: ReportRecipientsTable;
+  api_keys: ApiKeysTable;
+  users: UsersTable;
+  sessions: SessionsTable;
 }

@@ -1,3 +1,4 @@
+import { AuthStore } from "./auth-store.js";
 import { CompanyStore } from "./company-store.js";
 import { ConnectionStore } from "./connection-store.js";
 import { JobStore } from "./job-store.js";
@@ -18,6 +19,8 @@ export interface Store {
   company(id: string): CompanyStore;
   /** QBO connections and the token vault, across companies (the connector scopes by company id). */
   readonly connections: ConnectionStore;
+  /** API keys, console users and sessions (operator-level: a principal may span companies). */
+  readonly auth: AuthStore;
   /** QBO's per-company limits shared by all workers (see rate-budget-store.ts). */
   readonly rateBudgets: RateBudgetStore;
   /** Cross-company questions of workers and the readiness probe. */
@@ -45,6 +48,7 @@ export async function openStore(config: DatabaseConfig): Promise<Store> {
     },
     company: (id) => new CompanyStore(db, id),
     connections: new ConnectionStore(db),
+    auth: new AuthStore(db),
     rateBudgets: new RateBudgetStore(db, dialect),
     jobs: new JobStore(db),
     close,

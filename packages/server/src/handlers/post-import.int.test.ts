@@ -12,6 +12,7 @@ import { loadConfig } from "../config.js";
 import { ConnectionService } from "../connection-service.js";
 import type { CsvImportResult } from "../csv-import.js";
 import { postImport } from "./post-import.js";
+import { authorized } from "../../test/authorized-app.js";
 
 type Server = ReturnType<typeof serve>;
 type ErrorBody = { error: { code: string; message: string; details?: Record<string, unknown> } };
@@ -60,7 +61,7 @@ describe.each(testDatabases())(
         connections: new ConnectionService({ store, config, clock: systemClock }),
         clock: systemClock,
       };
-      ({ server, url: base } = await listen(createApp(deps).fetch));
+      ({ server, url: base } = await listen(authorized(createApp(deps), store).fetch));
     });
     afterAll(async () => {
       await stop(server);

@@ -19,6 +19,7 @@ import { ingestRecords } from "../ingest-records.js";
 import { qboCustomerImportColumns } from "./qbo-customer-import.js";
 import { ReportEmailError, reportTransport, sendRunReport } from "./report-email.js";
 import { reportCsvColumns } from "./report-csv.js";
+import { authorized } from "../../test/authorized-app.js";
 
 const company = "acme";
 const password = "s3cret-Pa55word-for-smtp";
@@ -189,7 +190,7 @@ describe.each(testDatabases())("post-sync report by email over real SMTP ($diale
         REPORT_DIR: reportDir,
       });
       const connections = new ConnectionService({ store, config, clock: systemClock });
-      const app = createApp({ config, store, connections, clock: systemClock });
+      const app = authorized(createApp({ config, store, connections, clock: systemClock }), store);
       http = await new Promise((resolve) => {
         const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
       });
@@ -256,12 +257,15 @@ describe.each(testDatabases())("post-sync report by email over real SMTP ($diale
       REPORT_FROM: "sync@acme.example",
       REPORT_DIR: reportDir,
     });
-    const app = createApp({
-      config,
+    const app = authorized(
+      createApp({
+        config,
+        store,
+        connections: new ConnectionService({ store, config, clock: systemClock }),
+        clock: systemClock,
+      }),
       store,
-      connections: new ConnectionService({ store, config, clock: systemClock }),
-      clock: systemClock,
-    });
+    );
     const res = await app.request(`/api/v1/companies/${company}/reports/runs/${run.id}/email`, {
       method: "POST",
     });

@@ -17,6 +17,7 @@ import { ingestRecords } from "../ingest-records.js";
 import { qboCustomerImportColumns } from "./qbo-customer-import.js";
 import { reportCsvColumns } from "./report-csv.js";
 import { syncReportSchema, type SyncReport } from "./report-schema.js";
+import { authorized } from "../../test/authorized-app.js";
 
 const company = "acme";
 const evilName = '<script>alert("x")</script>';
@@ -145,7 +146,7 @@ describe.each(testDatabases())("report, email and export endpoints over HTTP ($d
       REPORT_DIR: reportDir,
     });
     const connections = new ConnectionService({ store, config, clock: systemClock });
-    const app = createApp({ config, store, connections, clock: systemClock });
+    const app = authorized(createApp({ config, store, connections, clock: systemClock }), store);
     http = await new Promise((resolve) => {
       const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
     });

@@ -13,6 +13,7 @@ import { ConnectionService } from "../connection-service.js";
 import { ingestRecords } from "../ingest-records.js";
 import { qboCustomerImportColumns } from "./qbo-customer-import.js";
 import { syncReportSchema } from "./report-schema.js";
+import { authorized } from "../../test/authorized-app.js";
 
 /**
  * What QuickBooks' customer import does with the file, done through the emulator's QBO API: one
@@ -69,12 +70,15 @@ describe.each(testDatabases())(
         QBO_BASE_URL: emulator.url,
         LEDGERLINK_TOKEN_KEY: "a".repeat(43) + "=",
       });
-      const app = createApp({
-        config,
+      const app = authorized(
+        createApp({
+          config,
+          store,
+          connections: new ConnectionService({ store, config, clock: systemClock }),
+          clock: systemClock,
+        }),
         store,
-        connections: new ConnectionService({ store, config, clock: systemClock }),
-        clock: systemClock,
-      });
+      );
       http = await new Promise((resolve) => {
         const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
       });
