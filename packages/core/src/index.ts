@@ -22,3 +22,4 @@ export * from "./sync/run-sync.js";
 export * from "./sync/qbo-side-changes.js";
 export * from "./mirror/index.js";
 export * from "./api-contract/index.js";
+export * from "./global-sync/plan-global-sync.js";

@@ -1,5 +1,7 @@
 import { actorHeader, type ApiRoute } from "@ledgerlink/core";
 import {
+  DeliveryNotFoundError,
+  EndpointNotFoundError,
   InvalidCursorError,
   ReviewConflictError,
   ReviewInputError,
@@ -98,6 +100,10 @@ export function asApiError(err: unknown): unknown {
   if (err instanceof RunNotFoundError)
     return new ApiError(404, "run_not_found", err.message, { field: "id", runId: err.runId });
   if (err instanceof SyncBusyError) return new ApiError(409, "sync_running", err.message);
+  if (err instanceof EndpointNotFoundError)
+    return new ApiError(404, "webhook_endpoint_not_found", err.message, { field: "id" });
+  if (err instanceof DeliveryNotFoundError)
+    return new ApiError(404, "webhook_delivery_not_found", err.message, { field: "id" });
   if (err instanceof NeedsReconnectError)
     return new ApiError(409, "needs_reconnect", `Reconnect to QuickBooks first: ${err.message}`);
   // QBO refused the grant (revoked, expired refresh token): the connection now says needs-reconnect.

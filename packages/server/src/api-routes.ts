@@ -34,6 +34,16 @@ import { postReviewRejectPair } from "./handlers/post-review-reject-pair.js";
 import { postRunCancel } from "./handlers/post-run-cancel.js";
 import { postRuns } from "./handlers/post-runs.js";
 import { postRunsPlan } from "./handlers/post-runs-plan.js";
+import { deleteWebhookEndpoint } from "./handlers/delete-webhook-endpoint.js";
+import { getWebhookDelivery } from "./handlers/get-webhook-delivery.js";
+import { getWebhookDeliveryList } from "./handlers/get-webhook-delivery-list.js";
+import { getWebhookEndpoint } from "./handlers/get-webhook-endpoint.js";
+import { getWebhookEndpoints } from "./handlers/get-webhook-endpoints.js";
+import { postGlobalSync } from "./handlers/post-global-sync.js";
+import { postWebhookDeliveryRedeliver } from "./handlers/post-webhook-delivery-redeliver.js";
+import { postWebhookEndpoint } from "./handlers/post-webhook-endpoint.js";
+import { postWebhookEndpointRotate } from "./handlers/post-webhook-endpoint-rotate.js";
+import { putWebhookEndpoint } from "./handlers/put-webhook-endpoint.js";
 import { SyncEventHub } from "./sync-event-hub.js";
 import { SyncService } from "./sync-service.js";
 import { companyLogger, logger } from "./logger.js";
@@ -72,6 +82,17 @@ const handlers: Record<string, (deps: ApiDeps) => Handler> = {
   listAudit: getAudit,
   search: getSearch,
   streamEvents: getEvents,
+  listWebhookEndpoints: getWebhookEndpoints,
+  createWebhookEndpoint: postWebhookEndpoint,
+  getWebhookEndpoint,
+  updateWebhookEndpoint: putWebhookEndpoint,
+  deleteWebhookEndpoint,
+  rotateWebhookSecret: postWebhookEndpointRotate,
+  listWebhookDeliveries: getWebhookDeliveryList,
+  getWebhookDelivery,
+  redeliverWebhook: postWebhookDeliveryRedeliver,
+  planGlobalSync: (d) => postGlobalSync(d, "plan"),
+  runGlobalSync: (d) => postGlobalSync(d, "run"),
 };
 
 /** The sync service and event hub of the app: the ones given, or made here from the app's parts. */

@@ -1,5 +1,6 @@
 import { formatMoney, interpretQboChanges, type PullResult, type SyncEvent } from "@ledgerlink/core";
 import type { Store } from "@ledgerlink/store";
+import { invoicePaidEvent, qboMergeEvent } from "./outbound/outbound-qbo-events.js";
 
 /**
  * Two-way: after a pull, what changed in QBO is applied to the app's side — a merge made in QBO
@@ -43,6 +44,7 @@ export async function applyQboChanges(o: {
     switch (action.type) {
       case "repoint-link":
         await engine.repointLink(action.ref, action.toQboId, action.syncToken, "quickbooks", o.at);
+        await company.outbound.write([qboMergeEvent(action)], o.at);
         break;
       case "merge-conflict":
         await engine.raiseProblem(
@@ -67,6 +69,7 @@ export async function applyQboChanges(o: {
             balance: formatMoney(action.balance),
           },
         });
+        if (action.paid) await company.outbound.write([invoicePaidEvent(action)], o.at);
         break;
       case "link-lost":
         await engine.raiseProblem(

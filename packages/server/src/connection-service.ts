@@ -102,6 +102,19 @@ export class ConnectionService {
     return this.keys;
   }
 
+  /**
+   * Seals another secret with the key that seals the OAuth grants (webhook signing secrets), bound to
+   * `associatedData` so a sealed value copied elsewhere does not open.
+   */
+  async sealSecret(plaintext: string, associatedData: string): Promise<string> {
+    const [key] = await this.tokenKeys();
+    return sealToken(plaintext, key, associatedData);
+  }
+
+  async openSecret(sealed: string, associatedData: string): Promise<string> {
+    return openToken(sealed, await this.tokenKeys(), associatedData);
+  }
+
   private tokens(): Promise<TokenManager> {
     this.manager ??= this.tokenKeys().then(
       (keys) =>

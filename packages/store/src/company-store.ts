@@ -13,6 +13,8 @@ import { ApiStore } from "./api-store.js";
 import { insertAuditEvent } from "./audit-event.js";
 import { newId } from "./ids.js";
 import { MatchReviewStore } from "./match-review-store.js";
+import { OutboundStore } from "./outbound-store.js";
+import { GlobalSyncStore } from "./global-sync-store.js";
 import { QboMirrorStore } from "./qbo-mirror-store.js";
 import { ReportStore } from "./report-store.js";
 import type { Database, RecordsTable } from "./schema.js";
@@ -97,6 +99,16 @@ export class CompanyStore implements SyncStore {
   /** What post-sync reports read (runs, open problems, auto-repairs), and who gets them. */
   get reports(): ReportStore {
     return new ReportStore(this.db, this.companyId);
+  }
+
+  /** The global sync's writes: QBO-only records brought into the app, linked, announced. */
+  get globalSync(): GlobalSyncStore {
+    return new GlobalSyncStore(this.db, this.companyId);
+  }
+
+  /** Outbound events for the business app: the events outbox, webhook endpoints, deliveries. */
+  get outbound(): OutboundStore {
+    return new OutboundStore(this.db, this.companyId);
   }
 
   /** This company's QBO mirror: the objects pulled from QBO, the pull's checkpoint, webhook notices. */

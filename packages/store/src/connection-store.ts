@@ -3,6 +3,8 @@ import type { Kysely } from "kysely";
 import { toBool } from "./company-store.js";
 import { withNamedLock } from "./named-lock.js";
 import type { Database } from "./schema.js";
+import { writeOutboundEvents } from "./outbound-store.js";
+import { needsReconnectEvent } from "./outbound-sync-events.js";
 
 /** Matches the connector's `VaultRecord` (packages/qbo/src/token-vault.ts), structurally. */
 export interface VaultRecord {
@@ -117,16 +119,26 @@ export class ConnectionStore {
   async save(companyId: string, record: VaultRecord): Promise<void> {
     const at = new Date().toISOString();
     await this.ensureRow(companyId, at);
-    await this.db
-      .updateTable("connections")
-      .set({
-        sealed_grant: record.sealedGrant,
-        needs_reconnect_reason: record.needsReconnect?.reason ?? null,
-        needs_reconnect_at: record.needsReconnect?.at ?? null,
-        updated_at: at,
-      })
-      .where("company_id", "=", companyId)
-      .execute();
+    await this.db.transaction().execute(async (trx) => {
+      const before = await trx
+        .selectFrom("connections")
+        .select("needs_reconnect_reason")
+        .where("company_id", "=", companyId)
+        .executeTakeFirst();
+      await trx
+        .updateTable("connections")
+        .set({
+          sealed_grant: record.sealedGrant,
+          needs_reconnect_reason: record.needsReconnect?.reason ?? null,
+          needs_reconnect_at: record.needsReconnect?.at ?? null,
+          updated_at: at,
+        })
+        .where("company_id", "=", companyId)
+        .execute();
+      // The business app hears once when the grant is lost (outbound event), not at every refusal.
+      if (record.needsReconnect && (before?.needs_reconnect_reason ?? null) === null)
+        await writeOutboundEvents(trx, companyId, [needsReconnectEvent(record.needsReconnect.reason)], at);
+    });
   }
 
   async remove(companyId: string): Promise<void> {

@@ -23,5 +23,8 @@ export * from "./merge-history-store.js";
 export * from "./page-cursor.js";
 export * from "./record-edit-store.js";
 export * from "./record-ref-sql.js";
+export * from "./outbound-store.js";
+export * from "./outbound-sync-events.js";
+export * from "./global-sync-store.js";
 export * from "./rate-budget-store.js";
 export * from "./job-store.js";

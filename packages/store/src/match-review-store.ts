@@ -11,6 +11,8 @@ import {
 } from "@ledgerlink/core";
 import type { Kysely, Selectable, Transaction } from "kysely";
 import { newId } from "./ids.js";
+import { writeOutboundEvents, type NewOutboundEvent } from "./outbound-store.js";
+import { mergedInLedgerlinkEvent, needsReviewEvent } from "./outbound-sync-events.js";
 import { ReviewConflictError, ReviewInputError, ReviewNotFoundError } from "./match-review-store-errors.js";
 import { type StoredMergeJournal, applyMerge, revertMerge } from "./match-review-store-merge.js";
 import type { Database, MatchDecisionsTable, MatchReviewItemsTable } from "./schema.js";
@@ -181,6 +183,7 @@ export class MatchReviewStore {
       seen.add(k);
       return true;
     });
+    const opened: NewOutboundEvent[] = [];
     await this.db.transaction().execute(async (trx) => {
       for (let i = 0; i < unique.length; i += 500) {
         const chunk = unique.slice(i, i + 500);
@@ -264,10 +267,14 @@ export class MatchReviewStore {
             })
             .onConflict((oc) => oc.doNothing())
             .executeTakeFirst();
-          if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) result.opened++;
-          else result.refreshed++;
+          if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) {
+            result.opened++;
+            opened.push(needsReviewEvent(runId, s));
+          } else result.refreshed++;
         }
       }
+      // A newly opened review item is news for the business app (outbound event), a refreshed one not.
+      await writeOutboundEvents(trx, this.companyId, opened, at);
     });
     return result;
   }
@@ -544,6 +551,7 @@ export class MatchReviewStore {
         })
         .execute();
       const ref = recordRef("customer", input.survivorId);
+      await writeOutboundEvents(trx, this.companyId, [mergedInLedgerlinkEvent(input)], at);
       await this.writeAudit(trx, ref, "customer.merged", input.actor, at, {
         mergeId,
         mergedId: input.mergedId,

@@ -26,6 +26,8 @@ export interface RecordsTable {
   updated_at: string;
   /** Set when the app deleted the record; the sync then inactivates or deletes it in QBO. */
   deleted_at: string | null;
+  /** "qbo" when a global sync brought it in from QuickBooks; null when the app sent it. */
+  origin: Generated<string | null>;
 }
 
 export interface LinksTable {
@@ -303,6 +305,64 @@ export interface SessionsTable {
   expires_at: string;
 }
 
+/** The outbound events outbox: one row per event, written with what it describes. */
+export interface OutboundEventsTable {
+  id: string;
+  company_id: string;
+  type: string;
+  /** What it is about (a record ref, `run:<id>`, `connection`): delivered in order per subject. */
+  subject: string;
+  data: string;
+  created_at: string;
+}
+
+/** A business app's webhook endpoint; its signing secret is sealed like the OAuth grant. */
+export interface OutboundEndpointsTable {
+  id: string;
+  company_id: string;
+  url: string;
+  description: string;
+  event_types: string;
+  enabled: number | boolean;
+  sealed_secret: string;
+  secret_hint: string;
+  previous_sealed_secret: string | null;
+  previous_secret_until: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One event to one endpoint: pending until delivered, failed after the last retry. */
+export interface OutboundDeliveriesTable {
+  id: string;
+  company_id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  subject: string;
+  state: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: string | null;
+  created_at: string;
+}
+
+/** The delivery log: one row per attempt. */
+export interface OutboundAttemptsTable {
+  id: string;
+  company_id: string;
+  delivery_id: string;
+  attempt: number;
+  at: string;
+  duration_ms: number;
+  status_code: number | null;
+  ok: number | boolean;
+  error: string | null;
+  response_body: string | null;
+}
+
 export interface Database {
   companies: CompaniesTable;
   records: RecordsTable;
@@ -325,6 +385,10 @@ export interface Database {
   match_review_items: MatchReviewItemsTable;
   customer_merges: CustomerMergesTable;
   report_recipients: ReportRecipientsTable;
+  outbound_events: OutboundEventsTable;
+  outbound_endpoints: OutboundEndpointsTable;
+  outbound_deliveries: OutboundDeliveriesTable;
+  outbound_attempts: OutboundAttemptsTable;
   api_keys: ApiKeysTable;
   users: UsersTable;
   sessions: SessionsTable;

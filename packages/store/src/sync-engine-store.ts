@@ -19,6 +19,8 @@ import {
 import type { Kysely, Selectable } from "kysely";
 import { insertAuditEvent } from "./audit-event.js";
 import { newId } from "./ids.js";
+import { writeOutboundEvents } from "./outbound-store.js";
+import { blockedEvents, refusedEvent, runEndEvents, syncedEvents } from "./outbound-sync-events.js";
 import { runSummaryOf } from "./run-history-store.js";
 import type { Database, SyncOpsTable } from "./schema.js";
 
@@ -287,21 +289,37 @@ export class SyncEngineStore {
   }
 
   async saveRun(run: SyncRunSummary): Promise<void> {
-    await this.db
-      .updateTable("sync_runs")
-      .set({
-        finished_at: run.finishedAt ?? null,
-        status: run.status,
-        created: run.counts.created,
-        updated: run.counts.updated,
-        skipped: run.counts.skipped,
-        failed: run.counts.failed,
-        summary: JSON.stringify(run),
-        note: run.note ?? null,
-      })
-      .where("company_id", "=", this.companyId)
-      .where("id", "=", run.id)
-      .execute();
+    await this.db.transaction().execute(async (trx) => {
+      // run.completed once: when this save moves the run out of "running".
+      const before = await trx
+        .selectFrom("sync_runs")
+        .select("status")
+        .where("company_id", "=", this.companyId)
+        .where("id", "=", run.id)
+        .executeTakeFirst();
+      await trx
+        .updateTable("sync_runs")
+        .set({
+          finished_at: run.finishedAt ?? null,
+          status: run.status,
+          created: run.counts.created,
+          updated: run.counts.updated,
+          skipped: run.counts.skipped,
+          failed: run.counts.failed,
+          summary: JSON.stringify(run),
+          note: run.note ?? null,
+        })
+        .where("company_id", "=", this.companyId)
+        .where("id", "=", run.id)
+        .execute();
+      if (before?.status === "running" && run.status !== "running")
+        await writeOutboundEvents(
+          trx,
+          this.companyId,
+          runEndEvents(run),
+          run.finishedAt ?? new Date().toISOString(),
+        );
+    });
   }
 
   async listUnfinishedRuns(): Promise<SyncRunSummary[]> {
@@ -444,6 +462,8 @@ export class SyncEngineStore {
           .where("resolved_at", "is", null)
           .execute();
       }
+      // The business app hears of each confirmed write in the same commit (outbound events).
+      await writeOutboundEvents(trx, this.companyId, syncedEvents(items), at);
     });
   }
 
@@ -482,6 +502,7 @@ export class SyncEngineStore {
           source: "qbo",
         })
         .execute();
+      await writeOutboundEvents(trx, this.companyId, [refusedEvent(op, failure)], at);
     });
   }
 
@@ -612,6 +633,10 @@ export class SyncEngineStore {
           .insertInto("sync_errors")
           .values(inserts.slice(i, i + 200))
           .execute();
+      // Only newly opened blocking findings: a record still blocked for the same reason is not news.
+      const opened = new Set(inserts.map((r) => key(r.ref, r.rule, r.field, r.message)));
+      const fresh = findings.filter((f) => opened.has(key(f.ref, f.rule.id, f.field ?? null, f.message)));
+      await writeOutboundEvents(trx, this.companyId, blockedEvents(runId, fresh), at);
     });
   }
 

@@ -9,4 +9,5 @@ export * from "./audit.js";
 export * from "./search.js";
 export * from "./records.js";
 export * from "./events.js";
+export * from "./outbound.js";
 export * from "./routes.js";

@@ -52,6 +52,7 @@ import {
   startRunResponse,
 } from "./runs.js";
 import { searchPageSchema, searchQuery } from "./search.js";
+import { outboundRoutes } from "./outbound-routes.js";
 
 export type HttpMethod = "get" | "post" | "put" | "delete";
 
@@ -412,6 +413,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     success: { status: 200, schema: syncEventSchema, contentType: "text/event-stream" },
     errors: [400, 404],
   },
+  ...outboundRoutes,
 ];
 
 export { apiErrorSchema };

@@ -8,6 +8,7 @@ import { qboMirror } from "./0006-qbo-mirror.js";
 import { syncOutbox } from "./0007-sync-outbox.js";
 import { apiIndexes } from "./0008-api-indexes.js";
 import { reportRecipients } from "./0009-report-recipients.js";
+import { outboundEvents } from "./0012-outbound-events.js";
 import { auth } from "./0010-auth.js";
 import { rateBudgets } from "./0011-rate-budgets.js";
 
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   "0007-sync-outbox": syncOutbox,
   "0008-api-indexes": apiIndexes,
   "0009-report-recipients": reportRecipients,
+  "0012-outbound-events": outboundEvents,
   "0010-auth": auth,
   "0011-rate-budgets": rateBudgets,
 };
