@@ -57,17 +57,20 @@ export class PgBossQueue implements JobQueue {
     this.started ??= (async () => {
       await this.boss.start();
       for (const name of jobNames) {
-        await this.boss.createQueue(name, {
+        const options = {
           name,
           ...(name === "sync-run"
             ? {
-                policy: "short",
+                policy: "short" as const,
                 expireInSeconds: this.o.syncRunExpireSeconds ?? 600,
                 retryLimit: 10,
                 retryDelay: 1,
               }
-            : { policy: "standard", retryLimit: 3, retryDelay: 5, retryBackoff: true }),
-        });
+            : { policy: "standard" as const, retryLimit: 3, retryDelay: 5, retryBackoff: true }),
+        };
+        await this.boss.createQueue(name, options);
+        // createQueue keeps an existing queue as it was: the settings of the newest start apply.
+        await this.boss.updateQueue(name, options);
       }
     })();
     return this.started;
