@@ -21,8 +21,22 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** Fired on `window` when the API answers 401: the session ended, the sign-in form takes over. */
+export const signedOutEvent = "ledgerlink:signed-out";
+
+/** The session's CSRF token, from the cookie the server set at sign-in (sent back as a header). */
+export function csrfToken(): string | undefined {
+  const m = /(?:^|;\s*)ll_csrf=([^;]*)/.exec(document.cookie);
+  return m ? decodeURIComponent(m[1]!) : undefined;
+}
+
 export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const init: RequestInit = { method: options.method ?? "GET", headers: { accept: "application/json" } };
+  const method = options.method ?? "GET";
+  const csrf = method === "GET" ? undefined : csrfToken();
+  const init: RequestInit = {
+    method,
+    headers: { accept: "application/json", ...(csrf === undefined ? {} : { "x-csrf-token": csrf }) },
+  };
   if (options.body !== undefined) {
     init.body = JSON.stringify(options.body);
     init.headers = { ...init.headers, "content-type": "application/json" };
@@ -48,6 +62,8 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
       body = undefined;
     }
   }
+  if (res.status === 401 && path !== "/api/v1/auth/login" && path !== "/api/v1/auth/me")
+    window.dispatchEvent(new Event(signedOutEvent));
   if (!res.ok) {
     const e = (body as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
     throw new ApiRequestError(

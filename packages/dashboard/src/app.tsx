@@ -14,6 +14,7 @@ import { ReportsScreen } from "./screens/reports-screen.js";
 import { ReviewScreen } from "./screens/review-screen.js";
 import { OverviewScreen } from "./screens/overview-screen.js";
 import { NotFoundScreen } from "./screens/not-found-screen.js";
+import { AuthGate } from "./screens/login-screen.js";
 import type { StatusResponse } from "./status-types.js";
 import { useResource } from "./use-resource.js";
 import { companyPath } from "./api-client.js";
@@ -46,6 +47,14 @@ const routes: Route[] = [
 ];
 
 export function App() {
+  return (
+    <AuthGate>
+      <SignedInApp />
+    </AuthGate>
+  );
+}
+
+function SignedInApp() {
   // The server says which company this console works on.
   const status = useResource<StatusResponse>("/api/status");
   if (status.error && !status.data) {

@@ -87,6 +87,7 @@ describe.each(testDatabases())("the console in a browser ($dialect)", (database)
 
   it("connects to QuickBooks (the emulator) through the real OAuth round trip", async () => {
     await page.goto(app.url + "/");
+    await app.signIn(page);
     await expect.poll(() => page.getByTestId("next-step").textContent()).toContain("connect to QuickBooks");
     await page.getByRole("link", { name: "Connect to QuickBooks" }).click();
     await page.getByRole("heading", { name: "Connection settings" }).waitFor();
@@ -118,14 +119,16 @@ describe.each(testDatabases())("the console in a browser ($dialect)", (database)
     await expect.poll(() => page.getByTestId("toast").last().textContent()).toContain("Settings saved");
     const saved = await app.store.connections.get(app.company);
     expect(saved?.settings).toMatchObject({ schedule: { mode: "manual" } });
-    const res = await fetch(`${app.url}/api/v1/companies/${app.company}/reports/recipients`);
+    const res = await fetch(`${app.url}/api/v1/companies/${app.company}/reports/recipients`, {
+      headers: app.apiHeaders,
+    });
     expect(await res.json()).toMatchObject({ recipients: ["office@acme.example"], source: "company" });
   });
 
   const api = async <T>(path: string, init?: { method?: string; body?: unknown }): Promise<T> => {
     const res = await fetch(`${app.url}/api/v1/companies/${app.company}${path}`, {
       method: init?.method ?? "GET",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...app.apiHeaders },
       ...(init?.body === undefined ? {} : { body: JSON.stringify(init.body) }),
     });
     expect(res.status, `${init?.method ?? "GET"} ${path}`).toBeLessThan(300);

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import { systemClock } from "@ledgerlink/core";
 import { createEmulator, type Emulator, type EmulatorOptions } from "@ledgerlink/emulator";
-import { apiDepsOf, ConnectionService, createApp, loadConfig } from "@ledgerlink/server";
+import { apiDepsOf, ConnectionService, createApp, hashPassword, loadConfig } from "@ledgerlink/server";
 import { openStore, type DatabaseConfig, type Store } from "@ledgerlink/store";
 import { chromium, type Browser, type Page } from "playwright-core";
 
@@ -32,6 +32,12 @@ export interface RunningConsole {
   store: Store;
   emu: Emulator;
   emulatorUrl: string;
+  /** A console admin the browser signs in as. */
+  credentials: { email: string; password: string };
+  /** `authorization` for API calls the test makes beside the browser (an operator-wide admin key). */
+  apiHeaders: Record<string, string>;
+  /** Fills in and submits the sign-in form the console shows first. */
+  signIn(page: Page): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -75,12 +81,37 @@ export async function startConsole(options: {
   const { syncService, events } = apiDepsOf(base);
   const app = createApp({ ...base, syncService, events });
   late.fetch = (req) => app.fetch(req);
+  const credentials = { email: "bookkeeper-admin@acme.example", password: "correct horse battery staple" };
+  const at = new Date().toISOString();
+  await store.auth.createUser({
+    email: credentials.email,
+    name: "Console test admin",
+    passwordHash: await hashPassword(credentials.password),
+    role: "admin",
+    companyId: null,
+    at,
+  });
+  const { key } = await store.auth.createApiKey({
+    name: "console test",
+    role: "admin",
+    companyId: null,
+    createdBy: "console-harness",
+    at,
+  });
   return {
     url,
     company,
     store,
     emu,
     emulatorUrl: emulator.url,
+    credentials,
+    apiHeaders: { authorization: `Bearer ${key}` },
+    async signIn(page) {
+      await page.getByLabel("Email").fill(credentials.email);
+      await page.getByLabel("Password").fill(credentials.password);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("navigation", { name: "Console" }).waitFor();
+    },
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await syncService.close();

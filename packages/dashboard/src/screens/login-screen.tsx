@@ -1,0 +1,114 @@
+import { useEffect, useState, type FormEvent, type ReactNode } from "react";
+import { ApiRequestError, apiRequest, errorMessage, signedOutEvent } from "../api-client.js";
+
+export interface SignedInUser {
+  kind: "session" | "api-key";
+  id: string;
+  name: string;
+  role: "admin" | "bookkeeper" | "read-only";
+  companyId: string | null;
+}
+
+/**
+ * Shows the console only to someone signed in: asks the server who this is, and shows the sign-in form
+ * when nobody is (at start, or after any request answered 401 because the session ended).
+ */
+export function AuthGate({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<"checking" | "signed-out" | "signed-in">("checking");
+  const [problem, setProblem] = useState<string | undefined>();
+  useEffect(() => {
+    let live = true;
+    apiRequest<{ principal: SignedInUser }>("/api/v1/auth/me").then(
+      () => live && setState("signed-in"),
+      (err: unknown) => {
+        if (!live) return;
+        if (err instanceof ApiRequestError && err.status === 401) setState("signed-out");
+        else {
+          setProblem(errorMessage(err));
+          setState("signed-out");
+        }
+      },
+    );
+    const onSignedOut = () => setState("signed-out");
+    window.addEventListener(signedOutEvent, onSignedOut);
+    return () => {
+      live = false;
+      window.removeEventListener(signedOutEvent, onSignedOut);
+    };
+  }, []);
+  if (state === "checking") return <p className="main muted">Loading…</p>;
+  if (state === "signed-out")
+    return <LoginScreen problem={problem} onSignedIn={() => setState("signed-in")} />;
+  return <>{children}</>;
+}
+
+export function LoginScreen({
+  problem,
+  onSignedIn,
+}: {
+  problem?: string | undefined;
+  onSignedIn: () => void;
+}) {
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>(problem);
+  useEffect(() => {
+    document.title = "Sign in · Ledgerlink";
+  }, []);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await apiRequest("/api/v1/auth/login", { method: "POST", body: { email, password } });
+      setPassword("");
+      onSignedIn();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <main className="main" id="main">
+      <section className="panel login">
+        <h1>Sign in to Ledgerlink</h1>
+        <form onSubmit={(e) => void submit(e)}>
+          <div className="field">
+            <label htmlFor="login-email">Email</label>
+            <input
+              id="login-email"
+              type="email"
+              autoComplete="username"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="login-password">Password</label>
+            <input
+              id="login-password"
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          </div>
+          {error && (
+            <p className="hint" role="alert" data-testid="login-problem">
+              {error}
+            </p>
+          )}
+          <div className="actions">
+            <button type="submit" className="primary" disabled={busy}>
+              Sign in
+            </button>
+          </div>
+        </form>
+      </section>
+    </main>
+  );
+}
