@@ -53,12 +53,29 @@ export function registerDemo(program: Command): void {
             `(${((Date.now() - started) / 1000).toFixed(1)} s).`,
         );
       }
+      // A fresh database got a generated admin: shown this once (only its hash is kept), with an API
+      // key for the curl example below.
+      const signIn = server.firstAdmin
+        ? `  sign in as:    ${server.firstAdmin.email} / ${server.firstAdmin.password}  (shown once; write it down)\n`
+        : `  sign in as:    the admin printed when this database was first started (or run with --reset)\n`;
+      const demoKey = server.firstAdmin
+        ? (
+            await server.store.auth.createApiKey({
+              name: "demo",
+              role: "admin",
+              companyId: null,
+              createdBy: "ledgerlink demo",
+              at: new Date().toISOString(),
+            })
+          ).key
+        : "<an API key: create one as admin with POST /api/v1/auth/keys>";
       console.log(`Ledgerlink demo is running.
   console:       ${server.url}
   QBO emulator:  ${emulator.url} (realm ${emu.defaultRealmId}; its data: ${emulator.url}/_emulator/realms/${emu.defaultRealmId}/view)
   database:      ${config.databaseUrl}
-Try, in another terminal:
+${signIn}Try, in another terminal:
   curl -X POST ${server.url}/api/v1/companies/${config.company}/customers -H 'content-type: application/json' \\
+    -H 'authorization: Bearer ${demoKey}' \\
     -d '[{"id":"1042","displayName":"Big Duplicating Co."},{"id":"1043","parentId":"1042","displayName":"12 Elm St"}]'
   npx ledgerlink sync --dry-run && npx ledgerlink sync
 Stop with Ctrl-C.`);

@@ -10,6 +10,11 @@ export function registerServe(program: Command): void {
     .action(async () => {
       const server = await startServer(loadConfig());
       console.log(`Ledgerlink console on ${server.url}`);
+      // A database with no user yet got an admin; its password is shown here once, never logged.
+      if (server.firstAdmin)
+        console.log(
+          `First admin: ${server.firstAdmin.email} / ${server.firstAdmin.password} (shown once; sign in and change it)`,
+        );
       const stop = () => void server.close().then(() => process.exit(0));
       process.once("SIGINT", stop).once("SIGTERM", stop);
     });
