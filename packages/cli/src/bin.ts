@@ -1,8 +1,13 @@
 #!/usr/bin/env node
 import { CommanderError } from "commander";
-import { ConfigError } from "@ledgerlink/server";
-import { exitCodes, UsageError } from "./exit-codes.js";
+import { exitCodeOf, exitCodes } from "./exit-codes.js";
 import { createProgram } from "./program.js";
+
+// `ledgerlink errors | head` closes the pipe early: that is the reader's choice, not a failure.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw err;
+});
 
 const program = createProgram();
 try {
@@ -10,11 +15,8 @@ try {
 } catch (err) {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
-  } else if (err instanceof ConfigError || err instanceof UsageError) {
-    console.error(err.message);
-    process.exitCode = exitCodes.usage;
   } else {
     console.error(err instanceof Error ? err.message : String(err));
-    process.exitCode = exitCodes.failure;
+    process.exitCode = exitCodeOf(err).code;
   }
 }

@@ -1,17 +1,68 @@
-/** The documented exit codes of every `ledgerlink` verb. */
+import { SyncBusyError } from "@ledgerlink/core";
+import { ApiError, ConfigError, NeedsReconnectError } from "@ledgerlink/server";
+import {
+  RecordEditError,
+  ReviewConflictError,
+  ReviewInputError,
+  ReviewNotFoundError,
+  RunNotFoundError,
+} from "@ledgerlink/store";
+
+/** The documented exit codes of every `ledgerlink` verb (also printed by `ledgerlink --help`). */
 export const exitCodes = {
   ok: 0,
-  /** The verb ran, and found errors (e.g. records that could not sync). */
+  /** The verb ran, and found errors (e.g. records that could not sync, open problems listed). */
   errorsFound: 1,
-  /** Bad flags or configuration. */
+  /** Bad flags, configuration or input (an unknown error id, a fix the problem does not offer). */
   usage: 2,
-  /** The QBO connection needs the user to reconnect. */
+  /** The QBO connection needs the user to reconnect (`ledgerlink connect`). */
   needsReconnect: 3,
   /** Something unexpected failed. */
   failure: 4,
+  /** Refused: the data disagrees with the action (already resolved, already linked, a sync running). */
+  conflict: 5,
 } as const;
+
+/** The exit-code table for `ledgerlink --help`. */
+export const exitCodeHelp = `Exit codes:
+  0  ok
+  1  errors found (records that could not sync, open problems listed)
+  2  bad usage: unknown flag, bad configuration or input
+  3  QuickBooks needs reconnecting (run \`ledgerlink connect\`)
+  4  unexpected failure
+  5  refused: the data disagrees (already resolved or linked, a sync is running)`;
 
 /** Bad flags, a bad mapping or unreadable input: the user must change the command (exit 2). */
 export class UsageError extends Error {
   override readonly name = "UsageError";
+}
+
+/** The exit code a failure maps to; `expected` says the failure is the user's to act on, not a fault. */
+export function exitCodeOf(err: unknown): { code: number; expected: boolean } {
+  if (err instanceof ConfigError || err instanceof UsageError)
+    return { code: exitCodes.usage, expected: true };
+  if (err instanceof NeedsReconnectError) return { code: exitCodes.needsReconnect, expected: true };
+  if (err instanceof SyncBusyError || err instanceof ReviewConflictError)
+    return { code: exitCodes.conflict, expected: true };
+  if (
+    err instanceof ReviewNotFoundError ||
+    err instanceof ReviewInputError ||
+    err instanceof RunNotFoundError
+  )
+    return { code: exitCodes.usage, expected: true };
+  if (err instanceof RecordEditError)
+    return {
+      code:
+        err.reason === "changed-since" || err.reason === "already-linked"
+          ? exitCodes.conflict
+          : exitCodes.usage,
+      expected: true,
+    };
+  if (err instanceof ApiError) {
+    if (err.code === "needs_reconnect" || err.code === "not_connected")
+      return { code: exitCodes.needsReconnect, expected: true };
+    if (err.status === 409) return { code: exitCodes.conflict, expected: true };
+    if (err.status >= 400 && err.status < 500) return { code: exitCodes.usage, expected: true };
+  }
+  return { code: exitCodes.failure, expected: false };
 }

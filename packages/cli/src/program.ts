@@ -7,6 +7,18 @@ import { registerMatch } from "./commands/match.js";
 import { registerDedupe } from "./commands/dedupe.js";
 import { registerImport } from "./commands/import.js";
 import { registerWorker } from "./commands/worker.js";
+import { registerStatus } from "./commands/status.js";
+import { registerPlan } from "./commands/plan.js";
+import { registerErrors } from "./commands/errors.js";
+import { registerFix } from "./commands/fix.js";
+import { registerReview } from "./commands/review.js";
+import { registerMigrate } from "./commands/migrate.js";
+import { registerMerge } from "./commands/merge.js";
+import { registerExportUnmatched } from "./commands/export-unmatched.js";
+import { registerReport } from "./commands/report.js";
+import { registerInit } from "./commands/init.js";
+import { registerConnect } from "./commands/connect.js";
+import { exitCodeHelp } from "./exit-codes.js";
 
 /** The `ledgerlink` command: one file per verb under commands/, registered here. */
 export function createProgram(): Command {
@@ -17,7 +29,8 @@ export function createProgram(): Command {
     .showHelpAfterError()
     // Set before the verbs are added so they inherit it: bin.ts maps commander's exits to our codes.
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str) });
+    .configureOutput({ outputError: (str, write) => write(str) })
+    .addHelpText("after", `\n${exitCodeHelp}`);
   registerSync(program);
   registerServe(program);
   registerEmulator(program);
@@ -26,5 +39,16 @@ export function createProgram(): Command {
   registerDedupe(program);
   registerImport(program);
   registerWorker(program);
+  registerStatus(program);
+  registerPlan(program);
+  registerErrors(program);
+  registerFix(program);
+  registerReview(program);
+  registerMigrate(program);
+  registerMerge(program);
+  registerExportUnmatched(program);
+  registerReport(program);
+  registerInit(program);
+  registerConnect(program);
   return program;
 }

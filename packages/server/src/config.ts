@@ -92,6 +92,9 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+/** Every setting's name, as the environment and `ledgerlink.env` spell it. */
+export const configKeys = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
+
 export interface Config {
   port: number;
   host: string;

@@ -26,5 +26,6 @@ export * from "./record-ref-sql.js";
 export * from "./outbound-store.js";
 export * from "./outbound-sync-events.js";
 export * from "./global-sync-store.js";
+export * from "./migration-status.js";
 export * from "./rate-budget-store.js";
 export * from "./job-store.js";

@@ -18,6 +18,8 @@ export interface DatabaseConfig {
   schema?: string;
   /** PostgreSQL pool size. */
   poolSize?: number;
+  /** `false` opens the database as it is, without bringing its schema up to date (`ledgerlink migrate`). */
+  migrate?: boolean;
 }
 
 export interface OpenDatabase {
@@ -28,6 +30,16 @@ export interface OpenDatabase {
 
 export function dialectOf(url: string): Dialect {
   return /^postgres(ql)?:\/\//.test(url) ? "postgres" : "sqlite";
+}
+
+/** The migrator of the store's schema (its bookkeeping tables live in the schema the store runs in). */
+export function schemaMigrator(db: Kysely<Database>, dialect: Dialect, config: DatabaseConfig): Migrator {
+  return new Migrator({
+    db,
+    provider: migrationProvider,
+    // Kysely looks for its bookkeeping tables in "public" unless told the schema we run in.
+    ...(dialect === "postgres" && config.schema !== undefined ? { migrationTableSchema: config.schema } : {}),
+  });
 }
 
 /** Opens the database named by the URL and brings its schema up to date. */
@@ -67,12 +79,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase
     sqlite.pragma("foreign_keys = ON");
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   }
-  const migrator = new Migrator({
-    db,
-    provider: migrationProvider,
-    // Kysely looks for its bookkeeping tables in "public" unless told the schema we run in.
-    ...(dialect === "postgres" && config.schema !== undefined ? { migrationTableSchema: config.schema } : {}),
-  });
+  if (config.migrate === false) return { db, dialect, close: () => db.destroy() };
+  const migrator = schemaMigrator(db, dialect, config);
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     await db.destroy();

@@ -12,7 +12,7 @@ import {
 } from "@ledgerlink/server";
 import { openStore } from "@ledgerlink/store";
 import { exitCodes, UsageError } from "../exit-codes.js";
-import { progressBar } from "./match.js";
+import { progressBar } from "../progress-bar.js";
 
 interface ImportCliOptions {
   file: string;

@@ -1,7 +1,6 @@
 import { createReadStream, createWriteStream, statSync } from "node:fs";
 import { finished } from "node:stream/promises";
 import type { Command } from "commander";
-import { SingleBar } from "cli-progress";
 import { parse } from "csv-parse";
 import { stringify } from "csv-stringify";
 import {
@@ -12,6 +11,7 @@ import {
   matchCustomers,
 } from "@ledgerlink/core";
 import { exitCodes, UsageError } from "../exit-codes.js";
+import { progressBar } from "../progress-bar.js";
 
 /** The record fields a CSV column can be mapped to with `--field field=Column`. */
 export const MATCH_CSV_FIELDS = [
@@ -46,20 +46,6 @@ export function parseFieldMapping(specs: readonly string[]): FieldMapping {
     mapping[field] = column;
   }
   return mapping;
-}
-
-/** Progress on stderr, only when stderr is a terminal (pipes and logs stay clean). */
-export function progressBar(
-  label: string,
-  enabled = process.stderr.isTTY === true,
-): { start(total: number): void; update(n: number): void; stop(): void } {
-  if (!enabled) return { start() {}, update() {}, stop() {} };
-  const bar = new SingleBar({
-    format: `${label} [{bar}] {percentage}% | {value}/{total}`,
-    stream: process.stderr,
-    hideCursor: true,
-  });
-  return { start: (total) => bar.start(total, 0), update: (n) => bar.update(n), stop: () => bar.stop() };
 }
 
 /**

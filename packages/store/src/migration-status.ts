@@ -1,0 +1,35 @@
+import { openDatabase, schemaMigrator, type DatabaseConfig } from "./open-database.js";
+
+/** One migration of the store's schema, and when it ran on this database (null: pending). */
+export interface MigrationState {
+  name: string;
+  executedAt: string | null;
+}
+
+/** The store's migrations on the database named by `config`, oldest first; nothing is changed. */
+export async function migrationStatus(config: DatabaseConfig): Promise<MigrationState[]> {
+  const { db, dialect, close } = await openDatabase({ ...config, migrate: false });
+  try {
+    const infos = await schemaMigrator(db, dialect, config).getMigrations();
+    return infos.map((m) => ({ name: m.name, executedAt: m.executedAt?.toISOString() ?? null }));
+  } finally {
+    await close();
+  }
+}
+
+/** Brings the schema up to date (what opening the store does anyway); returns the migrations it ran. */
+export async function runMigrations(config: DatabaseConfig): Promise<string[]> {
+  const { db, dialect, close } = await openDatabase({ ...config, migrate: false });
+  try {
+    const { error, results } = await schemaMigrator(db, dialect, config).migrateToLatest();
+    if (error) {
+      const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
+      throw new Error(
+        `database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+  } finally {
+    await close();
+  }
+}
