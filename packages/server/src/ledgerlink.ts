@@ -2,7 +2,12 @@ import {
   systemClock,
   type Clock,
   type Customer,
+  type GlobalSyncKind,
+  type GlobalSyncPlan,
+  type GlobalSyncScope,
   type IncomingKind,
+  type OutboundEvent,
+  type OutboundEventType,
   type RecordRef,
   type SyncEvent,
   type SyncResult,
@@ -11,6 +16,11 @@ import { createQboClient } from "@ledgerlink/qbo";
 import { openStore, type Store } from "@ledgerlink/store";
 import { runCompanySync } from "./company-sync.js";
 import { ingestRecords, type IngestResult } from "./ingest-records.js";
+import {
+  planCompanyGlobalSync,
+  runCompanyGlobalSync,
+  type GlobalSyncOutcome,
+} from "./global-sync/run-global-sync.js";
 
 export interface LedgerlinkConfig {
   /** `sqlite:./data/ledgerlink.db` (default) or `postgres://…`. */
@@ -57,6 +67,18 @@ export interface Ledgerlink {
       onEvent?: (event: SyncEvent) => void;
     }): Promise<SyncResult>;
   };
+  /**
+   * Subscribes to an outbound event (the same events, typed from the same map, as the webhooks):
+   * `ledgerlink.on("invoice.paid", (e) => e.data.ref)`. Listeners hear what the library's own calls
+   * wrote to the outbox (after `sync.run` and `globalSync.run`), in order. Returns an unsubscribe.
+   */
+  on<K extends OutboundEventType>(type: K, listener: (event: OutboundEvent<K>) => void): () => void;
+  globalSync: {
+    /** Dry run: the QBO-only customers and items a global sync would bring into the app. */
+    plan(options?: { scope?: GlobalSyncScope; kinds?: readonly GlobalSyncKind[] }): Promise<GlobalSyncPlan>;
+    /** Brings them in (origin "qbo", linked); a second run changes nothing. */
+    run(options?: { scope?: GlobalSyncScope; kinds?: readonly GlobalSyncKind[] }): Promise<GlobalSyncOutcome>;
+  };
   readonly store: Store;
   close(): Promise<void>;
 }
@@ -73,7 +95,51 @@ export async function createLedgerlink(config: LedgerlinkConfig): Promise<Ledger
     getAccessToken: config.qbo.getAccessToken,
     ...(config.qbo.fetch === undefined ? {} : { fetch: config.qbo.fetch }),
   });
+  // Listeners hear events from the outbox written after this point, dispatched after each library call.
+  const listeners = new Map<OutboundEventType, Set<(event: OutboundEvent) => void>>();
+  let seen = (await company.outbound.listEvents({ limit: 1, latest: true }))[0]?.id;
+  const dispatch = async (): Promise<void> => {
+    for (;;) {
+      const batch = await company.outbound.listEvents({
+        ...(seen === undefined ? {} : { afterId: seen }),
+        limit: 500,
+      });
+      for (const event of batch) {
+        seen = event.id;
+        for (const l of listeners.get(event.type) ?? []) l(event);
+      }
+      if (batch.length < 500) return;
+    }
+  };
+  const after = async <T>(work: Promise<T>): Promise<T> => {
+    try {
+      return await work;
+    } finally {
+      await dispatch();
+    }
+  };
+  const pullOnly = () =>
+    runCompanySync({ store, companyId: config.company, client, clock, trigger: "api", dryRun: true });
+  const globalSyncOptions = (o: { scope?: GlobalSyncScope; kinds?: readonly GlobalSyncKind[] } = {}) => ({
+    store,
+    companyId: config.company,
+    scope: o.scope ?? "active",
+    kinds: o.kinds ?? (["customer", "item"] as const),
+    at: clock.now().toISOString(),
+    pull: pullOnly,
+  });
   return {
+    on(type, listener) {
+      const set = listeners.get(type) ?? new Set();
+      listeners.set(type, set);
+      const l = listener as (event: OutboundEvent) => void;
+      set.add(l);
+      return () => set.delete(l);
+    },
+    globalSync: {
+      plan: (o) => planCompanyGlobalSync(globalSyncOptions(o)),
+      run: (o) => after(runCompanyGlobalSync(globalSyncOptions(o))),
+    },
     records: {
       upsertCustomers: (rows) => ingestRecords(company, "customer", rows, clock.now().toISOString()),
       upsertItems: (rows) => ingestRecords(company, "item", rows, clock.now().toISOString()),
@@ -84,16 +150,18 @@ export async function createLedgerlink(config: LedgerlinkConfig): Promise<Ledger
     },
     sync: {
       run: (options = {}) =>
-        runCompanySync({
-          store,
-          companyId: config.company,
-          client,
-          clock,
-          trigger: "api",
-          ...(options.dryRun ? { dryRun: true } : {}),
-          ...(options.only ? { only: options.only } : {}),
-          ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-        }),
+        after(
+          runCompanySync({
+            store,
+            companyId: config.company,
+            client,
+            clock,
+            trigger: "api",
+            ...(options.dryRun ? { dryRun: true } : {}),
+            ...(options.only ? { only: options.only } : {}),
+            ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+          }),
+        ),
     },
     store,
     close: () => store.close(),

@@ -11,6 +11,8 @@ import type { SyncService } from "./sync-service.js";
 import { reportTransport, sendRunReport } from "./reports/report-email.js";
 import { Scheduler } from "./scheduler.js";
 import { companyLogger, logger } from "./logger.js";
+import { OutboundDeliverer } from "./outbound/outbound-deliverer.js";
+import { webhookSecretSealer } from "./outbound/webhook-secrets.js";
 import { ensureFirstAdmin, type FirstAdmin } from "./auth/first-admin.js";
 
 export interface RunningServer {
@@ -53,6 +55,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
     onError: (companyId, err) => companyLogger(logger, { companyId }).error({ err }, "scheduled sync failed"),
   });
   scheduler.start();
+  // Webhooks to the business app: due deliveries go out every second (a job can call deliverDueEvents instead).
+  const deliverer = new OutboundDeliverer({
+    store,
+    openSecret: webhookSecretSealer(connections).open,
+    now: () => systemClock.now(),
+    onError: (err) => logger.error({ err }, "webhook delivery pass failed"),
+  });
+  deliverer.start();
   return {
     url: `http://${config.host === "0.0.0.0" || config.host === "127.0.0.1" ? "localhost" : config.host}:${port}`,
     store,
@@ -65,6 +75,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         server.close((err) => (err ? reject(err) : resolve())),
       );
       await scheduler.stop();
+      await deliverer.stop();
       await syncService.close();
       // Event streams never end by themselves.
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();

@@ -216,13 +216,15 @@ export class OutboundStore {
     return this.db.transaction().execute((trx) => writeOutboundEvents(trx, this.companyId, events, at));
   }
 
-  /** Events, oldest first (after `afterId` when given). */
-  async listEvents(opts: { afterId?: string; limit?: number } = {}): Promise<OutboundEvent[]> {
+  /** Events, oldest first (after `afterId` when given); `latest`: newest first. */
+  async listEvents(
+    opts: { afterId?: string; limit?: number; latest?: boolean } = {},
+  ): Promise<OutboundEvent[]> {
     let q = this.db
       .selectFrom("outbound_events")
       .selectAll()
       .where("company_id", "=", this.companyId)
-      .orderBy("id")
+      .orderBy("id", opts.latest ? "desc" : "asc")
       .limit(opts.limit ?? 1000);
     if (opts.afterId !== undefined) q = q.where("id", ">", opts.afterId);
     return (await q.execute()).map(eventOf);

@@ -13,9 +13,11 @@ export interface RecordSummaryRow {
   updatedAt: string;
   deletedAt: string | null;
   qboId: string | null;
+  /** "qbo" when a global sync brought it in from QuickBooks. */
+  origin: "qbo" | null;
 }
 
-export interface RecordDetailRow extends Omit<RecordSummaryRow, "parentId" | "active" | "qboId"> {
+export interface RecordDetailRow extends Omit<RecordSummaryRow, "parentId" | "active" | "qboId" | "origin"> {
   data: Record<string, unknown>;
   link: { qboId: string; syncToken: string; lastSyncedAt: string } | null;
   hold: { state: "held" | "removed"; reason: string | null; by: string } | null;
@@ -38,6 +40,8 @@ export class RecordBrowseStore {
     linked?: boolean;
     deleted?: boolean;
     parentId?: string;
+    /** "qbo": brought in by a global sync; "app": sent by the app. */
+    origin?: "qbo" | "app";
   }): Promise<{ items: RecordSummaryRow[]; nextCursor: string | null }> {
     let q = this.db
       .selectFrom("records as r")
@@ -55,6 +59,7 @@ export class RecordBrowseStore {
         "r.active",
         "r.updated_at",
         "r.deleted_at",
+        "r.origin",
         "l.qbo_id",
       ])
       .where("r.company_id", "=", this.companyId);
@@ -62,6 +67,7 @@ export class RecordBrowseStore {
     if (opts.linked !== undefined) q = q.where("l.local_id", opts.linked ? "is not" : "is", null);
     if (opts.deleted !== undefined) q = q.where("r.deleted_at", opts.deleted ? "is not" : "is", null);
     if (opts.parentId !== undefined) q = q.where("r.parent_id", "=", opts.parentId);
+    if (opts.origin !== undefined) q = q.where("r.origin", opts.origin === "qbo" ? "=" : "is not", "qbo");
     if (opts.cursor !== undefined) {
       const after = decodeCursor(opts.cursor, { k: "string", i: "string" });
       q = q.where((eb) =>
@@ -86,6 +92,7 @@ export class RecordBrowseStore {
         updatedAt: r.updated_at,
         deletedAt: r.deleted_at,
         qboId: r.qbo_id,
+        origin: r.origin === "qbo" ? "qbo" : null,
       })),
       nextCursor:
         rows.length > opts.limit && last !== undefined ? encodeCursor({ k: last.kind, i: last.id }) : null,

@@ -35,6 +35,8 @@ export const recordSummarySchema = named(
     updatedAt: z.string(),
     deletedAt: z.string().nullable(),
     qboId: z.string().nullable(),
+    /** "qbo": brought into the app by a global sync (shown with a QuickBooks badge); null: the app's. */
+    origin: z.enum(["qbo"]).nullable(),
   }),
 );
 
@@ -43,6 +45,8 @@ export const listRecordsQuery = pageQuery.extend({
   linked: z.enum(["true", "false"]).optional(),
   deleted: z.enum(["true", "false"]).optional(),
   parentId: z.string().min(1).max(200).optional(),
+  /** "qbo": only records a global sync brought in from QuickBooks; "app": only the app's own. */
+  origin: z.enum(["qbo", "app"]).optional(),
 });
 export const recordPageSchema = named("RecordPage", pageOf(recordSummarySchema));
 

@@ -104,6 +104,7 @@ function planCustomers(input: GlobalSyncInput, creates: GlobalSyncCreate[], skip
   for (const q of input.qboCustomers) if (q.Id !== undefined) byQboId.set(q.Id, q);
   const nameOf = (q: QboCustomer) => q.DisplayName ?? q.FullyQualifiedName?.split(":").pop() ?? "";
 
+  const sameName = new Map(input.customers.map((c) => [looseNameKey(c.displayName), c.id]));
   const candidates: QboCustomer[] = [];
   for (const q of byQboId.values()) {
     const base = { kind: "customer" as const, qboId: q.Id!, name: nameOf(q), score: null };
@@ -112,6 +113,15 @@ function planCustomers(input: GlobalSyncInput, creates: GlobalSyncCreate[], skip
     else if (input.scope === "active" && q.Active === false)
       skipped.push({ ...base, reason: "inactive", localId: null });
     else if (inactivate.has(q.Id!)) skipped.push({ ...base, reason: "decided", localId: null });
+    else if (sameName.has(looseNameKey(nameOf(q))))
+      // Two customers of one name cannot both reach QBO: whatever the other fields say, a person decides.
+      skipped.push({
+        ...base,
+        reason: "review",
+        localId: sameName.get(looseNameKey(nameOf(q)))!,
+        score: 0.5,
+        reasons: ["the same name as a customer in the app (ignoring case, spaces and punctuation)"],
+      });
     else candidates.push(q);
   }
 
@@ -277,3 +287,11 @@ export function customerFromQbo(q: QboCustomer, id: string, parentId: string | n
   if (q.Notes) c.notes = q.Notes;
   return c;
 }
+
+/** A name with case, accents, spaces and punctuation folded away: "ACME Plumbing, Inc." = "Acme Plumbing Inc". */
+const looseNameKey = (name: string): string =>
+  name
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, "");

@@ -10,6 +10,7 @@ export const getRecords = (deps: ApiDeps): Handler =>
       ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
       ...(query.kind === undefined ? {} : { kind: query.kind }),
       ...(query.linked === undefined ? {} : { linked: query.linked === "true" }),
+      ...(query.origin === undefined ? {} : { origin: query.origin }),
       ...(query.deleted === undefined ? {} : { deleted: query.deleted === "true" }),
       ...(query.parentId === undefined ? {} : { parentId: query.parentId }),
     });
