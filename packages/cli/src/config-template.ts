@@ -95,7 +95,7 @@ export const configTemplateSections: { key: string; default?: string; help: stri
 export function renderConfigTemplate(set: Record<string, string>): string {
   const lines = [
     "# Ledgerlink configuration, read by every `ledgerlink` verb (and `ledgerlink serve`).",
-    "# KEY=value lines; the names are the environment variables'. Precedence: command-line flags, then",
+    "# Lines of KEY=value, named as the environment variables. Precedence: command-line flags, then",
     "# the environment, then this file. Uncomment a line to change it; `# KEY=value` shows the default.",
     "",
   ];
