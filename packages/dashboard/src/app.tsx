@@ -7,6 +7,7 @@ import { ActivityScreen } from "./screens/activity-screen.js";
 import { ConnectionScreen } from "./screens/connection-screen.js";
 import { CustomerPage } from "./screens/customer-page.js";
 import { CustomersScreen } from "./screens/customers-screen.js";
+import { IntegrationsScreen } from "./screens/integrations-screen.js";
 import { ErrorsScreen } from "./screens/errors-screen.js";
 import { MappingsScreen } from "./screens/mappings-screen.js";
 import { QueueScreen } from "./screens/queue-screen.js";
@@ -43,6 +44,7 @@ const routes: Route[] = [
   { path: "/mappings", label: "Mappings", nav: true, render: () => <MappingsScreen /> },
   { path: "/reports", label: "Reports", nav: true, render: () => <ReportsScreen /> },
   { path: "/activity", label: "Activity", nav: true, render: () => <ActivityScreen /> },
+  { path: "/integrations", label: "Integrations", nav: true, render: () => <IntegrationsScreen /> },
   { path: "/connection", label: "Connection settings", nav: true, render: () => <ConnectionScreen /> },
 ];
 

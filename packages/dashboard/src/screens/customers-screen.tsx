@@ -146,6 +146,11 @@ export function CustomersScreen() {
                     >
                       {r.name ?? "—"}
                     </a>
+                    {r.origin === "qbo" && (
+                      <span className="badge qbo-badge" title="Brought in from QuickBooks by a global sync">
+                        QB
+                      </span>
+                    )}
                   </div>
                   <div role="gridcell">{r.parentId ? `C:${r.parentId}` : "—"}</div>
                   <div role="gridcell">{r.qboId ? `Id ${r.qboId}` : "not linked"}</div>
