@@ -33,6 +33,25 @@ describe("DocNumber rules", () => {
     expect(shortened.length).toBeLessThanOrEqual(21);
   });
 
+  it("shortens a long number to the same value once QBO holds it as the document's own (no update every sync)", () => {
+    const [first] = run([inv("a", "WO-2026-000123-REV2-FINAL")]);
+    const shortened = String(first!.fixes[0]!.params["value"]);
+    const snapshot = showcaseSnapshot();
+    snapshot.documents.push({
+      type: "Invoice",
+      id: "900",
+      docNumber: shortened,
+      customerId: "3",
+      total: 1000,
+      txnDate: "2025-03-01",
+      balance: 1000,
+    });
+    const [again] = run([inv("a", "WO-2026-000123-REV2-FINAL")], snapshot, {
+      invoices: new Map([["a", "900"]]),
+    });
+    expect(again!.fixes[0]!.params["value"]).toBe(shortened);
+  });
+
   it("gives two long numbers with the same tail different shortened numbers", () => {
     const findings = run([inv("a", "NORTH-BRANCH-2025-000123"), inv("b", "SOUTH-BRANCH-2025-000123")]);
     const values = findings.map((f) => f.fixes[0]!.params["value"]);

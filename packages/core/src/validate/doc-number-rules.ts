@@ -52,7 +52,14 @@ export function checkDocNumbers(ctx: ValidationContext): void {
 
     const key = docNumberKey(docNumber);
     if (docNumber.length > qboLimits.docNumber && charLength(docNumber) > qboLimits.docNumber) {
-      const shortened = shortenDocNumber(docNumber, isTaken);
+      // Once sent, the shortened number is in QBO as this document's own: it is not taken, or the next
+      // plan would pick another one and update the document on every sync.
+      const own =
+        linked === undefined
+          ? undefined
+          : ctx.snapshot.documents.find((o) => o.type === qboType(d) && o.id === linked)?.docNumber;
+      const ownKey = own === undefined ? undefined : docNumberKey(own);
+      const shortened = shortenDocNumber(docNumber, (n) => isTaken(n) && docNumberKey(n) !== ownKey);
       ctx.takenDocNumbers.add(docNumberKey(shortened)); // a later long number must not get the same one
       ctx.add({
         ref: d.ref,
