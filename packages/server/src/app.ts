@@ -23,6 +23,7 @@ import { getExportUnmatchedCustomers } from "./handlers/get-export-unmatched-cus
 import { reportTransport } from "./reports/report-email.js";
 import { authenticate } from "./auth/authenticate.js";
 import { registerAuthRoutes } from "./auth/auth-routes.js";
+import { defaultOperations, registerOperationsRoutes } from "./metrics/operations-routes.js";
 
 export const maxRequestBytes = 20 * 2 ** 20;
 
@@ -33,6 +34,8 @@ export function createApp(deps: AppDeps): Hono {
   app.notFound((c) =>
     c.json({ error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
   );
+  // Ahead of authentication: probes carry no API key; /metrics guards itself (loopback or METRICS_TOKEN).
+  registerOperationsRoutes(app, deps.store, deps.operations ?? defaultOperations());
   // Who is calling and what they may do, ahead of every route (routes registered before a middleware
   // answer without running it).
   app.use("/api/*", authenticate(deps));

@@ -5,7 +5,6 @@ import { openStore, type Role, type Store, type TestDatabase } from "@ledgerlink
 import type { AddressInfo } from "node:net";
 import { expect } from "vitest";
 import { createApp } from "../src/app.js";
-import type { RateLimitSettings } from "../src/auth/rate-limit.js";
 import { loadConfig } from "../src/config.js";
 import { ConnectionService } from "../src/connection-service.js";
 import { ingestRecords } from "../src/ingest-records.js";
@@ -58,14 +57,7 @@ export interface ApiHarness {
 
 export async function startApiHarness(
   database: TestDatabase,
-  opts: {
-    emulatorLatencyMs?: number;
-    seed?: EmulatorSeed;
-    /** Emulated QBO time runs this many times faster, and the client's rate limits with it (big scenes). */
-    timeScale?: number;
-    /** The API's rate limits (the server's defaults when absent). */
-    rateLimit?: RateLimitSettings | false;
-  } = {},
+  opts: { emulatorLatencyMs?: number; seed?: EmulatorSeed } = {},
 ): Promise<ApiHarness> {
   const emu = createEmulator({
     ...(opts.emulatorLatencyMs
@@ -73,7 +65,6 @@ export async function startApiHarness(
       : {}),
     // A QBO company to start from (the demo company's, or a scene's).
     ...(opts.seed ? { seed: opts.seed } : {}),
-    ...(opts.timeScale ? { timeScale: opts.timeScale } : {}),
   });
   const emulator = await emu.listen({ port: 0, host: "127.0.0.1" });
   const store = await openStore(database.fresh());
@@ -85,12 +76,7 @@ export async function startApiHarness(
     QBO_BASE_URL: emulator.url,
     LEDGERLINK_TOKEN_KEY: Buffer.alloc(32, 7).toString("base64"),
   });
-  const connections = new ConnectionService({
-    store,
-    config,
-    clock: systemClock,
-    ...(opts.timeScale ? { timeScale: opts.timeScale } : {}),
-  });
+  const connections = new ConnectionService({ store, config, clock: systemClock });
   const events = new SyncEventHub();
   const syncService = new SyncService({
     store,
@@ -99,15 +85,7 @@ export async function startApiHarness(
     environment: "emulator",
     hub: events,
   });
-  const app = createApp({
-    config,
-    store,
-    connections,
-    clock: systemClock,
-    syncService,
-    events,
-    ...(opts.rateLimit === undefined ? {} : { rateLimit: opts.rateLimit }),
-  });
+  const app = createApp({ config, store, connections, clock: systemClock, syncService, events });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
   });

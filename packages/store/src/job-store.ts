@@ -17,10 +17,14 @@ export class JobStore {
    * recovers what the dead one sent.
    */
   async stalledCompanies(now: Date): Promise<string[]> {
+    return [...new Set((await this.stalledRuns(now)).map((r) => r.companyId))];
+  }
+
+  /** The stalled runs themselves, with the trigger that started each (the re-queued sync keeps it). */
+  async stalledRuns(now: Date): Promise<{ companyId: string; runId: string; trigger: string }[]> {
     const rows = await this.db
       .selectFrom("sync_runs as r")
-      .select("r.company_id")
-      .distinct()
+      .select(["r.company_id", "r.id", "r.trigger"])
       .where("r.status", "=", "running")
       .where(({ not, exists, selectFrom }) =>
         not(
@@ -32,8 +36,9 @@ export class JobStore {
           ),
         ),
       )
+      .orderBy("r.started_at")
       .execute();
-    return rows.map((r) => r.company_id);
+    return rows.map((r) => ({ companyId: r.company_id, runId: r.id, trigger: r.trigger }));
   }
 
   /** Throws when the database cannot be reached; lists migrations this build has that it lacks. */

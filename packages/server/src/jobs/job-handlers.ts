@@ -1,4 +1,4 @@
-import { pullQbo, SyncBusyError, type Clock } from "@ledgerlink/core";
+import { pullQbo, SyncBusyError, type Clock, type SyncEvent } from "@ledgerlink/core";
 import { qboPullApi } from "@ledgerlink/qbo";
 import type { Store } from "@ledgerlink/store";
 import { applyQboChanges } from "../apply-qbo-changes.js";
@@ -9,7 +9,7 @@ import type { LedgerlinkMetrics } from "../metrics/metrics.js";
 import { sendRunReport, type ReportTransport } from "../reports/report-email.js";
 import { Scheduler } from "../scheduler.js";
 import { NeedsReconnectError, syncCompany } from "../sync-company.js";
-import type { JobHandlers, JobName, JobQueue } from "./job-types.js";
+import { jobPayloads, type JobHandlers, type JobName, type JobQueue } from "./job-types.js";
 
 export interface JobHandlerDeps {
   store: Store;
@@ -25,6 +25,10 @@ export interface JobHandlerDeps {
   leaseTtlMs?: number;
   /** When a company is busy on another worker, ask again after this long (default 5 s). */
   busyRetryMs?: number;
+  /** Every engine event of a run this process executes (the server streams them to the console). */
+  onRunEvent?: (companyId: string, event: SyncEvent) => void;
+  /** Aborted when the process shuts down: runs stop after their calls in flight. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -61,6 +65,8 @@ export function jobHandlers(d: JobHandlerDeps): JobHandlers {
           trigger,
           maxOps: d.sliceOps ?? 1000,
           leaseTtlMs,
+          ...(d.onRunEvent ? { onEvent: (e: SyncEvent) => d.onRunEvent!(companyId, e) } : {}),
+          ...(d.signal ? { signal: d.signal } : {}),
         });
         const run = result.run;
         if (run) {
@@ -165,6 +171,8 @@ export function jobHandlers(d: JobHandlerDeps): JobHandlers {
   };
 }
 
+const triggerSchema = jobPayloads["sync-run"].shape.trigger.unwrap();
+
 /**
  * Queues a sync for every company whose runner died mid-run (its run still "running", its lease
  * expired): the next run recovers what was sent and finishes the work. Cheap enough to run often.
@@ -173,10 +181,20 @@ export async function queueStalled(
   d: Pick<JobHandlerDeps, "store" | "clock" | "logger">,
   queue: JobQueue,
 ): Promise<string[]> {
-  const stalled = await d.store.jobs.stalledCompanies(d.clock.now());
-  for (const companyId of stalled) {
-    const id = await queue.send("sync-run", { companyId, trigger: "api" }, { singletonKey: companyId });
-    if (id !== null) companyLogger(d.logger, { companyId }).warn("runner gone mid-run; sync re-queued");
+  const stalled = await d.store.jobs.stalledRuns(d.clock.now());
+  const queued = new Set<string>();
+  for (const { companyId, runId, trigger } of stalled) {
+    if (queued.has(companyId)) continue;
+    queued.add(companyId);
+    // The run that finishes the work keeps the dead run's trigger (a scheduled run still sends its report).
+    const known = triggerSchema.safeParse(trigger);
+    const id = await queue.send(
+      "sync-run",
+      { companyId, trigger: known.success ? known.data : "api" },
+      { singletonKey: companyId },
+    );
+    if (id !== null)
+      companyLogger(d.logger, { companyId, runId }).warn({ trigger }, "runner gone mid-run; sync re-queued");
   }
-  return stalled;
+  return [...queued];
 }

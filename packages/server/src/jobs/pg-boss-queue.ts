@@ -66,7 +66,10 @@ export class PgBossQueue implements JobQueue {
                 retryLimit: 10,
                 retryDelay: 1,
               }
-            : { policy: "standard" as const, retryLimit: 3, retryDelay: 5, retryBackoff: true }),
+            : name === "schedule-tick"
+              ? // One tick at a time across every process: two ticks could both find a company due.
+                { policy: "singleton" as const, retryLimit: 1, retryDelay: 5 }
+              : { policy: "standard" as const, retryLimit: 3, retryDelay: 5, retryBackoff: true }),
         };
         await this.boss.createQueue(name, options);
         // createQueue keeps an existing queue as it was: the settings of the newest start apply.

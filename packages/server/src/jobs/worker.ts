@@ -9,11 +9,11 @@ import type { Config } from "../config.js";
 import { ConnectionService } from "../connection-service.js";
 import { logger as processLogger, type Logger } from "../logger.js";
 import { LedgerlinkMetrics } from "../metrics/metrics.js";
-import { readiness } from "../metrics/readiness.js";
+import { loadMetricsToken, registerOperationsRoutes } from "../metrics/operations-routes.js";
 import { reportTransport } from "../reports/report-email.js";
 import { jobHandlers, queueStalled } from "./job-handlers.js";
 import { PgBossQueue } from "./pg-boss-queue.js";
-import type { WorkerSettings } from "./worker-settings.js";
+import { WorkerSettingsError, type WorkerSettings } from "./worker-settings.js";
 
 export class WorkerNeedsPostgresError extends Error {
   override readonly name = "WorkerNeedsPostgresError";
@@ -74,6 +74,12 @@ export async function startWorker(
   options: { logger?: Logger; queueSchema?: string } = {},
 ): Promise<RunningWorker> {
   if (dialectOf(config.databaseUrl) !== "postgres") throw new WorkerNeedsPostgresError();
+  let metricsToken: string | undefined;
+  try {
+    metricsToken = loadMetricsToken();
+  } catch (err) {
+    throw new WorkerSettingsError(`worker settings: ${(err as Error).message}`);
+  }
   const log = (options.logger ?? processLogger).child({ worker: `${hostId()}:${process.pid}` });
   const holder = `${hostId()}:${process.pid}`;
   const store = await openStore({ url: config.databaseUrl, poolSize: Math.max(4, settings.concurrency * 2) });
@@ -128,15 +134,8 @@ export async function startWorker(
   let metricsUrl: string | undefined;
   if (settings.metricsPort !== undefined) {
     const app = new Hono();
-    app.get("/metrics", async (c) => {
-      const { body, contentType } = await metrics.text();
-      return c.body(body, 200, { "Content-Type": contentType });
-    });
     app.get("/api/health", (c) => c.json({ status: "ok" }));
-    app.get("/api/ready", async (c) => {
-      const r = await readiness(store, queue);
-      return c.json(r, r.ready ? 200 : 503);
-    });
+    registerOperationsRoutes(app, store, { metrics, queue, ...(metricsToken ? { metricsToken } : {}) });
     metricsServer = await new Promise<ReturnType<typeof serve>>((resolve) => {
       const s = serve({ fetch: app.fetch, port: settings.metricsPort!, hostname: settings.metricsHost }, () =>
         resolve(s),

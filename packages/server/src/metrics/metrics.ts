@@ -2,6 +2,16 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 import type { SyncRunSummary } from "@ledgerlink/core";
 import type { JobQueue } from "../jobs/job-types.js";
 
+/** QBO's accounting API lives under /v3/company/{realmId}/; OAuth under /oauth2 and /v2/oauth2. */
+function isQboApiCall(input: string | URL | Request): boolean {
+  const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+  try {
+    return new URL(url).pathname.includes("/v3/company/");
+  } catch {
+    return true;
+  }
+}
+
 /**
  * Prometheus metrics of one process (server or worker), served at /metrics. Rates (jobs/s, requests/s)
  * come from the counters with PromQL's rate(); queue depth is read from the queue at each scrape.
@@ -88,9 +98,14 @@ export class LedgerlinkMetrics {
     this.queue = queue;
   }
 
-  /** `fetch` that counts every QBO answer by status (and 429s on their own). */
+  /**
+   * `fetch` that counts every QBO API answer by status (and 429s on their own). OAuth calls (token
+   * refresh, revocation) go through the same fetch but are not API requests: QBO's limits do not count
+   * them, so neither does this counter (failed refreshes have their own counter).
+   */
   instrumentFetch(inner: typeof fetch = globalThis.fetch): typeof fetch {
     return async (input, init) => {
+      if (!isQboApiCall(input)) return inner(input, init);
       try {
         const res = await inner(input, init);
         this.qboRequests.inc({ status: String(res.status) });
