@@ -57,7 +57,12 @@ export interface ApiHarness {
 
 export async function startApiHarness(
   database: TestDatabase,
-  opts: { emulatorLatencyMs?: number; seed?: EmulatorSeed } = {},
+  opts: {
+    emulatorLatencyMs?: number;
+    seed?: EmulatorSeed;
+    /** Emulated QBO time runs this many times faster, and the client's rate limits with it (big scenes). */
+    timeScale?: number;
+  } = {},
 ): Promise<ApiHarness> {
   const emu = createEmulator({
     ...(opts.emulatorLatencyMs
@@ -65,6 +70,7 @@ export async function startApiHarness(
       : {}),
     // A QBO company to start from (the demo company's, or a scene's).
     ...(opts.seed ? { seed: opts.seed } : {}),
+    ...(opts.timeScale ? { timeScale: opts.timeScale } : {}),
   });
   const emulator = await emu.listen({ port: 0, host: "127.0.0.1" });
   const store = await openStore(database.fresh());
@@ -76,7 +82,12 @@ export async function startApiHarness(
     QBO_BASE_URL: emulator.url,
     LEDGERLINK_TOKEN_KEY: Buffer.alloc(32, 7).toString("base64"),
   });
-  const connections = new ConnectionService({ store, config, clock: systemClock });
+  const connections = new ConnectionService({
+    store,
+    config,
+    clock: systemClock,
+    ...(opts.timeScale ? { timeScale: opts.timeScale } : {}),
+  });
   const events = new SyncEventHub();
   const syncService = new SyncService({
     store,
