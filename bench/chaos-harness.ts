@@ -463,7 +463,16 @@ async function verify(store: Store, data: ReturnType<typeof chaosDataset>, realm
   for (const [k, n] of kinds) note(`${n} unexpected open problems: ${k}`);
   for (const p of unexpected.slice(0, 3))
     note(`  e.g. ${p.ref}: ${p.message.slice(0, 160)} (fixes: ${p.fixes.map((f) => f.action).join(", ")})`);
-  if (openWithoutFix > 0) note(`${openWithoutFix} open problems offer no fix`);
+  if (openWithoutFix > 0) {
+    const kinds = new Map<string, number>();
+    for (const p of problems.filter((p) => !p.fixes.some((f) => f.executable))) {
+      const k = `${p.source} ${p.category}${p.qbo?.code ? ` QBO ${p.qbo.code}` : ""}`;
+      kinds.set(k, (kinds.get(k) ?? 0) + 1);
+    }
+    note(
+      `${openWithoutFix} open problems offer no fix: ${[...kinds].map(([k, n]) => `${n} ${k}`).join(", ")}`,
+    );
+  }
   return {
     failures,
     duplicates,

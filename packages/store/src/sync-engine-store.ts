@@ -633,6 +633,18 @@ export class SyncEngineStore {
           .insertInto("sync_errors")
           .values(inserts.slice(i, i + 200))
           .execute();
+      // A record blocked before sending is not sent this run, so what QBO said about it on an earlier
+      // send (a refusal, a revoked grant) no longer describes it: the finding is what must be fixed.
+      const blocked = [...new Set(findings.filter((f) => f.severity === "blocks").map((f) => f.ref))];
+      for (let i = 0; i < blocked.length; i += CHUNK)
+        await trx
+          .updateTable("sync_errors")
+          .set({ resolved_at: at })
+          .where("company_id", "=", this.companyId)
+          .where("source", "=", "qbo")
+          .where("resolved_at", "is", null)
+          .where("ref", "in", blocked.slice(i, i + CHUNK))
+          .execute();
       // Only newly opened blocking findings: a record still blocked for the same reason is not news.
       const opened = new Set(inserts.map((r) => key(r.ref, r.rule, r.field, r.message)));
       const fresh = findings.filter((f) => opened.has(key(f.ref, f.rule.id, f.field ?? null, f.message)));
