@@ -14,7 +14,15 @@ import {
   type RunningConsole,
 } from "./console-harness.js";
 
-const docsImages = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "docs", "images");
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+/**
+ * `LEDGERLINK_DOCS_SCREENSHOTS=1` refreshes the committed docs/images; otherwise (CI) the pictures go
+ * to test-results/, so a test run never changes committed files.
+ */
+const docsImages =
+  process.env["LEDGERLINK_DOCS_SCREENSHOTS"] === "1"
+    ? join(repoRoot, "docs", "images")
+    : join(repoRoot, "test-results", "docs-images");
 
 /**
  * The screenshots of docs/ (first sync, fixing each error family, the connection screen), taken from
