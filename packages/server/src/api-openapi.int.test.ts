@@ -51,7 +51,10 @@ describe("OpenAPI document and docs page", () => {
       const path = route.path.replace("{companyId}", "acme").replace("{id}", "x").replace("{ref}", "C:1");
       if (route.success.contentType === "text/event-stream") {
         const controller = new AbortController();
-        const res = await fetch(`${h.url}${path}`, { signal: controller.signal });
+        const res = await fetch(`${h.url}${path}`, {
+          signal: controller.signal,
+          headers: { authorization: `Bearer ${h.apiKey}` },
+        });
         expect(res.headers.get("content-type")).toMatch(/text\/event-stream/);
         controller.abort();
         served.add(`${route.method} ${route.path}`);

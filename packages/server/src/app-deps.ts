@@ -3,6 +3,7 @@ import type { Store } from "@ledgerlink/store";
 import type { Config } from "./config.js";
 import type { ConnectionService } from "./connection-service.js";
 import type { Logger } from "./logger.js";
+import type { RateLimitSettings } from "./auth/rate-limit.js";
 import type { OperationsDeps } from "./metrics/operations-routes.js";
 import type { SyncEventHub } from "./sync-event-hub.js";
 import type { SyncService } from "./sync-service.js";
@@ -19,6 +20,8 @@ export interface AppDeps {
   events?: SyncEventHub;
   /** Where the server logs (secrets redacted); the process logger when absent. */
   logger?: Logger;
+  /** Requests per API key or user, and guesses per address; the defaults when absent, none when false. */
+  rateLimit?: RateLimitSettings | false;
   /** /metrics and /api/ready: the process's metrics and job queue (own metrics, no queue when absent). */
   operations?: OperationsDeps;
 }

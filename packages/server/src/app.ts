@@ -23,6 +23,8 @@ import { getExportUnmatchedCustomers } from "./handlers/get-export-unmatched-cus
 import { reportTransport } from "./reports/report-email.js";
 import { authenticate } from "./auth/authenticate.js";
 import { registerAuthRoutes } from "./auth/auth-routes.js";
+import { defaultRateLimits, limitRequests, rateLimits } from "./auth/rate-limit.js";
+import { securityHeaders } from "./auth/security-headers.js";
 import { defaultOperations, registerOperationsRoutes } from "./metrics/operations-routes.js";
 
 export const maxRequestBytes = 20 * 2 ** 20;
@@ -34,11 +36,15 @@ export function createApp(deps: AppDeps): Hono {
   app.notFound((c) =>
     c.json({ error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
   );
+  // On every response, the probes' and errors' too.
+  app.use("*", securityHeaders());
   // Ahead of authentication: probes carry no API key; /metrics guards itself (loopback or METRICS_TOKEN).
   registerOperationsRoutes(app, deps.store, deps.operations ?? defaultOperations());
   // Who is calling and what they may do, ahead of every route (routes registered before a middleware
   // answer without running it).
-  app.use("/api/*", authenticate(deps));
+  const limits = deps.rateLimit === false ? undefined : rateLimits(deps.rateLimit ?? defaultRateLimits);
+  app.use("/api/*", authenticate(deps, limits));
+  if (limits) app.use("/api/*", limitRequests(limits));
   // CSV imports stream under their own limit (100 MB), so they are routed before the JSON limit below;
   // a route registered ahead of a middleware answers without running it.
   app.post("/api/v1/companies/:companyId/imports/:collection", postImport(deps));

@@ -5,6 +5,7 @@ import { openStore, type Role, type Store, type TestDatabase } from "@ledgerlink
 import type { AddressInfo } from "node:net";
 import { expect } from "vitest";
 import { createApp } from "../src/app.js";
+import type { RateLimitSettings } from "../src/auth/rate-limit.js";
 import { loadConfig } from "../src/config.js";
 import { ConnectionService } from "../src/connection-service.js";
 import { ingestRecords } from "../src/ingest-records.js";
@@ -62,6 +63,8 @@ export async function startApiHarness(
     seed?: EmulatorSeed;
     /** Emulated QBO time runs this many times faster, and the client's rate limits with it (big scenes). */
     timeScale?: number;
+    /** The API's rate limits (the server's defaults when absent). */
+    rateLimit?: RateLimitSettings | false;
   } = {},
 ): Promise<ApiHarness> {
   const emu = createEmulator({
@@ -96,7 +99,15 @@ export async function startApiHarness(
     environment: "emulator",
     hub: events,
   });
-  const app = createApp({ config, store, connections, clock: systemClock, syncService, events });
+  const app = createApp({
+    config,
+    store,
+    connections,
+    clock: systemClock,
+    syncService,
+    events,
+    ...(opts.rateLimit === undefined ? {} : { rateLimit: opts.rateLimit }),
+  });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
   });

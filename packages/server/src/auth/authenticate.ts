@@ -5,6 +5,7 @@ import { ApiError, errorResponse } from "../api-error.js";
 import type { AppDeps } from "../app-deps.js";
 import { constantTimeEqual } from "./constant-time.js";
 import { seesCompany, type Principal } from "./principal.js";
+import { clientAddress, tooManyRequests, type RateLimits } from "./rate-limit.js";
 
 export const sessionCookie = "ll_session";
 /** Readable by the console's script, which echoes it in `x-csrf-token` (the session holds its hash). */
@@ -95,17 +96,37 @@ function sameOrigin(c: Context): boolean {
  * role allows the method, and, for cookie sessions, the CSRF token on state-changing requests.
  * Registered ahead of every route, so no handler runs unauthenticated.
  */
-export function authenticate(deps: AppDeps): MiddlewareHandler {
+export function authenticate(deps: AppDeps, limits?: RateLimits): MiddlewareHandler {
   return async (c, next) => {
     try {
       const method = c.req.method;
       const path = c.req.path;
+      const login = method === "POST" && path === "/api/v1/auth/login";
+      // Guessing passwords or keys: each wrong one spends from the client address's small bucket.
+      const address =
+        limits && (login || c.req.header("authorization") !== undefined) ? clientAddress(c) : "";
+      if (limits && address !== "") {
+        const wait = limits.failures.exhausted(address);
+        if (wait > 0) return tooManyRequests(c, wait);
+      }
       const found = await principalFrom(c, deps);
       if (found === "invalid") {
+        if (limits) limits.failures.take(address);
         // A wrong or revoked key is refused even on public paths: the caller meant to authenticate.
         if (!isPublic(method, path)) throw unauthenticated();
         c.set("principal", undefined);
         return await next();
+      }
+      if (login) {
+        c.set("principal", found);
+        try {
+          await next();
+        } catch (err) {
+          if (limits && err instanceof ApiError && err.status === 401) limits.failures.take(address);
+          throw err;
+        }
+        if (limits && c.res.status === 401) limits.failures.take(address);
+        return;
       }
       c.set("principal", found);
       if (isPublic(method, path)) return await next();

@@ -1,0 +1,87 @@
+import { systemClock } from "@ledgerlink/core";
+import { testDatabases } from "@ledgerlink/store";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startApiHarness, type ApiHarness } from "../../test/api-harness.js";
+import { ensureFirstAdmin } from "./first-admin.js";
+import { TokenBuckets } from "./rate-limit.js";
+
+describe("token buckets", () => {
+  it("allows the burst, then one per refill interval, and says how long to wait", () => {
+    let now = 120_000; // past the first sweep, which must not eat a fresh bucket's token
+    const b = new TokenBuckets(60, 3, () => now); // one a second, three at once
+    expect([b.take("k"), b.take("k"), b.take("k")]).toEqual([0, 0, 0]);
+    expect(b.take("k")).toBe(1);
+    expect(b.take("other")).toBe(0);
+    now += 1000;
+    expect(b.take("k")).toBe(0);
+    expect(b.take("k")).toBe(1);
+    now += 60_000;
+    expect(b.exhausted("k")).toBe(0);
+  });
+});
+
+describe.each(testDatabases())("rate limits and security headers over HTTP ($dialect)", (database) => {
+  let h: ApiHarness;
+  beforeAll(async () => {
+    h = await startApiHarness(database, {
+      // Refills so slowly (one a minute) that the test never sees a refill, however loaded the machine.
+      rateLimit: { requestsPerMinute: 1, burst: 5, failuresPerMinute: 3 },
+    });
+  }, 60_000);
+  afterAll(() => h?.close());
+
+  it("answers 429 with Retry-After once a key has spent its burst; other keys go on", async () => {
+    const key = await h.newKey("acme", "read-only");
+    const statuses: number[] = [];
+    let last = await h.callAs(key, "GET", "/api/v1/companies/acme/runs");
+    statuses.push(last.status);
+    for (let i = 0; i < 6; i++) {
+      last = await h.callAs(key, "GET", "/api/v1/companies/acme/runs");
+      statuses.push(last.status);
+    }
+    expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+    expect(statuses.slice(5)).toEqual([429, 429]);
+    expect(Number(last.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(last.body).toMatchObject({ error: { code: "rate_limited" } });
+    const other = await h.newKey("acme", "read-only");
+    expect((await h.callAs(other, "GET", "/api/v1/companies/acme/runs")).status).toBe(200);
+  });
+
+  it("stops password and key guessing from one address after a few failures", async () => {
+    const admin = (await ensureFirstAdmin(h.store, systemClock))!;
+    const tries: number[] = [];
+    for (let i = 0; i < 3; i++)
+      tries.push(
+        (await h.callAs(null, "POST", "/api/v1/auth/login", { email: admin.email, password: `guess${i}` }))
+          .status,
+      );
+    expect(tries).toEqual([401, 401, 401]);
+    // Even the right password waits now: the guesser cannot tell a hit.
+    const right = await h.callAs(null, "POST", "/api/v1/auth/login", admin);
+    expect(right.status).toBe(429);
+    expect(right.headers.get("retry-after")).not.toBeNull();
+    const key = await h.callAs(null, "GET", "/api/v1/companies/acme/runs", undefined, {
+      authorization: `Bearer llk_${"x".repeat(43)}`,
+    });
+    expect(key.status).toBe(429);
+  });
+
+  it("puts security headers on every kind of answer", async () => {
+    const answers = [
+      await h.callAs(null, "GET", "/api/health"),
+      await h.callAs(null, "GET", "/api/v1/companies/acme/runs"),
+      await h.callAs(null, "GET", "/api/openapi.json"),
+      await h.callAs(null, "GET", "/api/docs"),
+      await h.callAs(null, "GET", "/api/nope"),
+      await h.callAs(null, "GET", "/"),
+      await h.callAs(null, "GET", "/errors"),
+    ];
+    for (const a of answers) {
+      expect(a.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(a.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+      expect(a.headers.get("referrer-policy")).toBe("same-origin");
+      expect(a.headers.get("x-frame-options")).toBe("DENY");
+    }
+    expect(answers[1]!.headers.get("cache-control")).toBe("no-store");
+  });
+});
