@@ -126,6 +126,7 @@ export async function createLedgerlink(config: LedgerlinkConfig): Promise<Ledger
     scope: o.scope ?? "active",
     kinds: o.kinds ?? (["customer", "item"] as const),
     at: clock.now().toISOString(),
+    clock,
     pull: pullOnly,
   });
   return {

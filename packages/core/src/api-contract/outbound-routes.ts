@@ -141,7 +141,7 @@ export const outboundRoutes: readonly ApiRoute[] = [
     tag: "global-sync",
     summary: "Global sync: brings QBO-only customers and items into the app's records (origin qbo), linked",
     description:
-      "Each record created gets id `qbo-<QBO Id>`, origin `qbo`, a link to its QBO twin (the next sync to QBO does nothing for it) and a `record.created_from_qbo` event. Sub-customers keep their parent. Running it again changes nothing.",
+      "Each record created gets id `qbo-<QBO Id>`, origin `qbo`, a link to its QBO twin (the next sync to QBO does nothing for it) and a `record.created_from_qbo` event. Sub-customers keep their parent. Running it again changes nothing. It takes the company's sync lease: 409 `sync_running` while a sync or another global sync runs, and a sync started meanwhile gets 409 until it is done.",
     params: companyParams,
     body: globalSyncBody,
     success: { status: 200, schema: globalSyncResultSchema },

@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { expectContract, startApiHarness, type ApiHarness } from "../../test/api-harness.js";
 import { loadDemoData } from "../demo/load-demo-data.js";
 import { createLedgerlink, type Ledgerlink } from "../ledgerlink.js";
-import type { OutboundEvent } from "@ledgerlink/core";
+import { systemClock, type OutboundEvent } from "@ledgerlink/core";
+import { runCompanyGlobalSync } from "./run-global-sync.js";
 
 interface Plan {
   counts: { create: number; linked: number; matched: number; review: number; skipped: number };
@@ -104,6 +105,79 @@ describe.each(testDatabases())("global sync on the demo company over HTTP ($dial
     const steps = syncPlan.steps.filter((s) => brought.has(s.ref));
     expect(steps.length).toBe(brought.size);
     expect(steps.filter((s) => s.action !== "skip")).toEqual([]);
+  });
+});
+
+describe.each(testDatabases())("global sync and the company's sync lease ($dialect)", (database) => {
+  let h: ApiHarness | undefined;
+  afterEach(async () => h?.close());
+
+  it("a busy company gets 409 and nothing written; a Sync Now during a global sync gets 409 too", async () => {
+    h = await startApiHarness(database);
+    const base = `/api/v1/companies/${h.company}`;
+    const company = h.store.company(h.company);
+    h.realm().create("Customer", { DisplayName: "Osprey Sails" });
+
+    // A run of another process holds the lease: the global sync is refused, clearly, and writes nothing.
+    const other = "other-host:4242:1";
+    expect(await company.sync.acquireLease(other, 60_000, new Date())).toBe(true);
+    const busy = expectContract<{ error: { code: string; message: string } }>(
+      "runGlobalSync",
+      await h.call("POST", `${base}/global-sync`, { kinds: ["customer"] }),
+      409,
+    );
+    expect(busy.error.code).toBe("sync_running");
+    expect(busy.error.message).toMatch(/sync of company acme is running.*global sync again/);
+    expect(await company.listCustomers()).toEqual([]);
+    expect(await company.sync.leaseHolder(new Date())).toBe(other);
+    // The dry run writes nothing, so it needs no lease.
+    const plan = expectContract<{ counts: { create: number } }>(
+      "planGlobalSync",
+      await h.call("POST", `${base}/global-sync/plan`, { kinds: ["customer"] }),
+      200,
+    );
+    expect(plan.counts.create).toBe(1);
+    await company.sync.releaseLease(other);
+
+    // A global sync holding the lease (stopped in its pull): Sync Now is refused until it is done.
+    let releasePull!: () => void;
+    const pullGate = new Promise<void>((resolve) => (releasePull = resolve));
+    let pulled!: () => void;
+    const inPull = new Promise<void>((resolve) => (pulled = resolve));
+    const running = runCompanyGlobalSync({
+      store: h.store,
+      companyId: h.company,
+      scope: "active",
+      kinds: ["customer"],
+      at: new Date().toISOString(),
+      clock: systemClock,
+      pull: async () => {
+        pulled();
+        await pullGate;
+        await h!.syncService.plan(h!.company);
+      },
+    });
+    await inPull;
+    expect(await company.sync.leaseHolder(new Date())).toBeDefined();
+    const syncNow = expectContract<{ error: { code: string } }>(
+      "startRun",
+      await h.call("POST", `${base}/runs`, {}),
+      409,
+    );
+    expect(syncNow.error.code).toBe("sync_running");
+    // A second global sync is refused as well.
+    expect((await h.call("POST", `${base}/global-sync`, { kinds: ["customer"] })).status).toBe(409);
+    releasePull();
+    expect((await running).created).toBe(1);
+    // The lease is given back: Sync Now starts, and has nothing to create for what was brought in.
+    expect(await company.sync.leaseHolder(new Date())).toBeUndefined();
+    const started = await h.call<{ runId: string }>("POST", `${base}/runs`, {});
+    expect(started.status).toBe(202);
+    await h.syncService.whenIdle(h.company);
+    const run = await company.sync.getRun(started.body.runId);
+    expect(run.status).toBe("succeeded");
+    expect(run.counts.created).toBe(0);
+    expect(h.realm().list("Customer").length).toBe(1);
   });
 });
 

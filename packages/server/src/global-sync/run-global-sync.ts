@@ -6,6 +6,8 @@ import {
   planGlobalSync,
   QboLookups,
   snapshotFromMirror,
+  SyncBusyError,
+  type Clock,
   type Customer,
   type GlobalSyncKind,
   type GlobalSyncPlan,
@@ -17,6 +19,7 @@ import {
 } from "@ledgerlink/core";
 import { newId, type GlobalSyncWrite, type Store } from "@ledgerlink/store";
 import { companySyncSettings } from "../company-settings.js";
+import { runnerName } from "../company-sync.js";
 
 export interface GlobalSyncOptions {
   store: Store;
@@ -24,6 +27,10 @@ export interface GlobalSyncOptions {
   scope: GlobalSyncScope;
   kinds: readonly GlobalSyncKind[];
   at: string;
+  /** The lease's clock (the same one the company's syncs use, so expiry means the same to both). */
+  clock: Clock;
+  /** The company lease's time to live while the global sync runs; renewed every third of it (60 s). */
+  leaseTtlMs?: number;
   /** Brings the QBO mirror up to date first (the sync's pull, e.g. the dry run's). */
   pull: () => Promise<unknown>;
 }
@@ -85,6 +92,33 @@ export async function planCompanyGlobalSync(o: GlobalSyncOptions): Promise<Globa
  * pairs in the review band are opened for a person instead. Running it again changes nothing.
  */
 export async function runCompanyGlobalSync(o: GlobalSyncOptions): Promise<GlobalSyncOutcome> {
+  return withCompanyLease(o, () => bringInFromQbo(o));
+}
+
+/**
+ * Holds the company's run lease (the one every sync takes) around `work`, renewing it as a run does:
+ * a global sync writes records and links, so a Sync Now or scheduled run planning beside it could
+ * create in QBO what it is bringing in. `SyncBusyError` when another runner holds the lease.
+ */
+async function withCompanyLease<T>(o: GlobalSyncOptions, work: () => Promise<T>): Promise<T> {
+  const engine = o.store.company(o.companyId).sync;
+  // Named like a run's holder, so a global sync killed mid-way is taken over at once (company-sync.ts).
+  const holder = runnerName();
+  const ttl = o.leaseTtlMs ?? 60_000;
+  if (!(await engine.acquireLease(holder, ttl, o.clock.now()))) throw new SyncBusyError(o.companyId);
+  const renew = setInterval(
+    () => void engine.renewLease(holder, ttl, o.clock.now()).catch(() => undefined),
+    Math.max(250, ttl / 3),
+  );
+  try {
+    return await work();
+  } finally {
+    clearInterval(renew);
+    await engine.releaseLease(holder);
+  }
+}
+
+async function bringInFromQbo(o: GlobalSyncOptions): Promise<GlobalSyncOutcome> {
   await o.pull();
   const { plan, mirror, preferences } = await planFromStore(o);
   const lookups = new QboLookups(snapshotFromMirror(mirror, preferences));
