@@ -33,6 +33,40 @@ export function progressBar(label: string, mode: ProgressMode | boolean | undefi
   return m === "bar" ? terminalBar(label) : plainLines(label);
 }
 
+/** Progress of work in phases (pull, match, sync): one display per phase, one at a time. */
+export interface PhasedProgress {
+  /** `done` of `total` in phase `label`; a new label finishes the previous phase's display first. */
+  update(label: string, done: number, total?: number): void;
+  /** Finishes the current phase's display, if any. */
+  stop(): void;
+}
+
+/**
+ * Phases shown one after another on stderr: on a terminal each phase's bar stays on its own line once
+ * finished, so the screen ends as a short record of the pull, the matching and the sync.
+ */
+export function phasedProgress(mode: ProgressMode): PhasedProgress {
+  let label: string | undefined;
+  let current: Progress = off;
+  return {
+    update(next, done, total) {
+      if (mode === "off") return;
+      if (next !== label) {
+        current.stop();
+        label = next;
+        current = progressBar(next, mode);
+        current.start(total ?? done);
+      }
+      current.update(done, total ?? Math.max(done, 0));
+    },
+    stop() {
+      current.stop();
+      current = off;
+      label = undefined;
+    },
+  };
+}
+
 function rate(done: number, startedAt: number): string {
   const seconds = (Date.now() - startedAt) / 1000;
   return seconds <= 0 ? "0" : (done / seconds).toFixed(done / seconds >= 10 ? 0 : 1);

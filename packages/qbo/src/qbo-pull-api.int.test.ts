@@ -5,6 +5,7 @@ import {
   readQboSnapshot,
   type MirroredEntity,
   type PulledChange,
+  type PullProgress,
   type QboPullApi,
 } from "@ledgerlink/core";
 import {
@@ -32,7 +33,11 @@ interface Setup {
   client: QboClient;
   api: QboPullApi;
   store: Store;
-  pull: (o?: { full?: boolean; api?: QboPullApi }) => ReturnType<typeof pullQbo>;
+  pull: (o?: {
+    full?: boolean;
+    api?: QboPullApi;
+    onProgress?: (p: PullProgress) => void;
+  }) => ReturnType<typeof pullQbo>;
   /** Every GET of one record the pull made (webhook re-reads), as `entity/id`. */
   reads: () => string[];
 }
@@ -122,6 +127,7 @@ describe.each(testDatabases())("QBO mirror pull from the emulator over HTTP, on 
           mirror,
           now: () => realm.now(),
           ...(p.full ? { full: true } : {}),
+          ...(p.onProgress ? { onProgress: p.onProgress } : {}),
         });
       },
       reads: () =>
@@ -229,6 +235,41 @@ describe.each(testDatabases())("QBO mirror pull from the emulator over HTTP, on 
     expect(snapshot.payments).toEqual([
       { id: "600", customerId: "201", total: 5_000, txnDate: "2026-01-20" },
     ]);
+  });
+
+  it("reports objects fetched per entity as pages arrive, of QBO's count; an incremental pull its changes", async () => {
+    const s = await setup();
+    // Two pages of customers (QBO's pages hold 1,000), typed in well before the pull's overlap.
+    for (let i = 0; i < 1_005; i++) s.realm.create("Customer", { DisplayName: `Paged Customer ${i}` });
+    s.realm.advanceClock(2 * 60_000);
+    const seen: PullProgress[] = [];
+    const full = await s.pull({ onProgress: (p) => seen.push(p) });
+    expect(full.mode).toBe("full");
+    const customers = seen.filter((p) => p.entity === "Customer");
+    const n = full.counts.Customer;
+    expect(n).toBe(s.realm.list("Customer").length);
+    expect(n).toBeGreaterThan(1_000);
+    expect(customers[0]).toEqual({ entity: "Customer", fetched: 0, total: n });
+    expect(customers.at(-1)).toEqual({ entity: "Customer", fetched: n, total: n });
+    // Each page as it lands: the count only grows, against the same total.
+    const fetched = customers.map((p) => p.fetched);
+    expect(fetched).toEqual([...fetched].sort((a, b) => a - b));
+    expect(fetched.some((f) => f > 0 && f < n)).toBe(true);
+    expect(customers.every((p) => p.total === n)).toBe(true);
+    // Every entity ends at the number the pull counted, in the order the pull lists them.
+    for (const [entity, count] of Object.entries(full.counts))
+      expect(seen.filter((p) => p.entity === entity).at(-1)).toEqual({
+        entity,
+        fetched: count,
+        total: count,
+      });
+
+    s.realm.advanceClock(2_000);
+    s.realm.create("Customer", { DisplayName: "One More" });
+    const later: PullProgress[] = [];
+    const incremental = await s.pull({ onProgress: (p) => later.push(p) });
+    expect(incremental.mode).toBe("cdc");
+    expect(later).toEqual([{ entity: "Customer", fetched: 1, total: 1 }]);
   });
 
   it("picks up creates, updates, inactivations, a deleted transaction and a merge through CDC", async () => {

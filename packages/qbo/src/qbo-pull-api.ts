@@ -17,15 +17,24 @@ const PAGE_CONCURRENCY = 4;
  * when the last counted page is full (records were created meanwhile) paging goes on until a short
  * page, and a record seen twice (shifted across a page boundary) is kept once.
  */
-async function listEverything(client: QboClient, entity: MirroredEntity): Promise<unknown[]> {
+async function listEverything(
+  client: QboClient,
+  entity: MirroredEntity,
+  onFetched?: (fetched: number, total?: number) => void,
+): Promise<unknown[]> {
   const q = nameListEntities.has(entity) ? select(entity).includeInactive() : select(entity);
-  const pages = Math.ceil((await client.count(q)) / MAX_RESULTS);
+  const total = await client.count(q);
+  const pages = Math.ceil(total / MAX_RESULTS);
   const counted = new Array<Record<string, unknown>[]>(pages);
   let next = 0;
+  let fetched = 0;
+  onFetched?.(0, total);
   const worker = async () => {
     while (next < pages) {
       const p = next++;
       counted[p] = (await client.queryPage(q, 1 + p * MAX_RESULTS)).items as Record<string, unknown>[];
+      fetched += counted[p].length;
+      onFetched?.(fetched, Math.max(total, fetched));
     }
   };
   await Promise.all(Array.from({ length: Math.min(PAGE_CONCURRENCY, pages) }, worker));
@@ -49,7 +58,8 @@ async function listEverything(client: QboClient, entity: MirroredEntity): Promis
  */
 export function qboPullApi(client: QboClient): QboPullApi {
   return {
-    listAll: (entity: MirroredEntity) => listEverything(client, entity),
+    listAll: (entity: MirroredEntity, onFetched?: (fetched: number, total?: number) => void) =>
+      listEverything(client, entity, onFetched),
     async read(entity, id) {
       try {
         return await client.read(entity, id);

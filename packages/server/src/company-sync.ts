@@ -5,6 +5,7 @@ import {
   SyncBusyError,
   type Clock,
   type MatchPolicy,
+  type PullProgress,
   type PullResult,
   type RecordRef,
   type RunTrigger,
@@ -26,6 +27,8 @@ export interface CompanySyncOptions {
   trigger?: RunTrigger;
   only?: readonly RecordRef[];
   onEvent?: (event: SyncEvent) => void;
+  /** Told how far the pull and matching have got, before the run's first write (the CLI's bars). */
+  onProgress?: (progress: SyncPhaseProgress) => void;
   /** Told what the pull found changed in QBO (two-way handling). */
   onPulled?: (result: PullResult) => Promise<void>;
   signal?: AbortSignal;
@@ -41,6 +44,10 @@ export interface CompanySyncOptions {
   /** Milliseconds the run's calls waited on the rate limiter so far (its `throttleWaitMs`). */
   throttleWaitMs?: () => number;
 }
+
+/** Progress of the work before a run's writes: QBO's objects fetched per entity, customers matched. */
+export type SyncPhaseProgress =
+  ({ phase: "pull" } & PullProgress) | { phase: "match"; done: number; total: number };
 
 let runnerSeq = 0;
 
@@ -90,7 +97,13 @@ function runOnce(o: CompanySyncOptions): Promise<SyncResult> {
     clock: o.clock,
     holder: runnerName(),
     pull: async () => {
-      const pulled = await pullQbo({ api: qboPullApi(o.client), mirror, now: () => o.clock.now() });
+      const onProgress = o.onProgress;
+      const pulled = await pullQbo({
+        api: qboPullApi(o.client),
+        mirror,
+        now: () => o.clock.now(),
+        ...(onProgress ? { onProgress: (p: PullProgress) => onProgress({ phase: "pull", ...p }) } : {}),
+      });
       await applyQboChanges({
         store: o.store,
         companyId: o.companyId,
@@ -104,6 +117,9 @@ function runOnce(o: CompanySyncOptions): Promise<SyncResult> {
     ...(o.dryRun ? { dryRun: true } : {}),
     ...(o.only ? { only: o.only } : {}),
     ...(o.onEvent ? { onEvent: o.onEvent } : {}),
+    ...(o.onProgress
+      ? { onMatchProgress: (done: number, total: number) => o.onProgress!({ phase: "match", done, total }) }
+      : {}),
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.validationPolicy ? { validationPolicy: o.validationPolicy } : {}),
     ...(o.matchPolicy ? { matchPolicy: o.matchPolicy } : {}),

@@ -2,7 +2,7 @@ import type { Clock, RecordRef, RunTrigger, SyncEvent, SyncResult } from "@ledge
 import { ThrottleMeter } from "@ledgerlink/qbo";
 import type { Store } from "@ledgerlink/store";
 import { companySyncSettings } from "./company-settings.js";
-import { runCompanySync } from "./company-sync.js";
+import { runCompanySync, type SyncPhaseProgress } from "./company-sync.js";
 import type { ConnectionService } from "./connection-service.js";
 
 export class NeedsReconnectError extends Error {
@@ -23,6 +23,8 @@ export async function syncCompany(o: {
   trigger?: RunTrigger;
   only?: readonly RecordRef[];
   onEvent?: (event: SyncEvent) => void;
+  /** Told how far the pull and matching have got (see CompanySyncOptions). */
+  onProgress?: (progress: SyncPhaseProgress) => void;
   signal?: AbortSignal;
   /** Workers: run slices and the lease's time to live (see CompanySyncOptions). */
   maxOps?: number;
@@ -52,6 +54,7 @@ export async function syncCompany(o: {
     ...(o.trigger ? { trigger: o.trigger } : {}),
     ...(o.only ? { only: o.only } : {}),
     ...(o.onEvent ? { onEvent: o.onEvent } : {}),
+    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.maxOps !== undefined ? { maxOps: o.maxOps } : {}),
     ...(o.leaseTtlMs !== undefined ? { leaseTtlMs: o.leaseTtlMs } : {}),

@@ -5,7 +5,7 @@ import { withConfigFlags, withContext } from "../cli-context.js";
 import type { ConfigFlags } from "../cli-config.js";
 import { exitCodes, UsageError } from "../exit-codes.js";
 import { paint, printJson } from "../output-format.js";
-import { progressBar, progressMode } from "../progress-bar.js";
+import { phasedProgress, progressMode } from "../progress-bar.js";
 import { countsText } from "../run-summary-text.js";
 
 export interface SyncCliOptions extends ConfigFlags {
@@ -76,11 +76,10 @@ function onlyRefs(specs: readonly string[]): RecordRef[] | undefined {
 /** Runs `sync` (or, with dryRun, `plan`) and prints it; sets the exit code. */
 export async function runSyncCommand(opts: SyncCliOptions): Promise<void> {
   const only = onlyRefs(opts.record);
-  const mode = progressMode(opts.progress);
-  const bar = progressBar("sync", mode);
+  // One display per phase: QBO's objects pulled (per entity), customers matched, operations sent.
+  const bar = phasedProgress(progressMode(opts.progress));
   let started = false;
   const outcome = await withContext(opts, async ({ store, connections, companyId, clock, config }) => {
-    if (mode === "bar") process.stderr.write("pulling QuickBooks and planning…\n");
     try {
       const result = await syncCompany({
         store,
@@ -90,11 +89,16 @@ export async function runSyncCommand(opts: SyncCliOptions): Promise<void> {
         environment: config.qbo.environment,
         ...(opts.dryRun ? { dryRun: true } : {}),
         ...(only ? { only } : {}),
+        onProgress: (p) => {
+          if (p.phase === "match") bar.update("match", p.done, p.total);
+          // An entity QBO has none of is not worth a line.
+          else if (p.fetched > 0 || (p.total ?? 0) > 0) bar.update(`pull ${p.entity}`, p.fetched, p.total);
+        },
         onEvent: (e) => {
           if (e.type === "run-started") {
             started = true;
-            bar.start(e.total);
-          } else if (e.type === "progress" && started) bar.update(e.done, e.total);
+            bar.update("sync", 0, e.total);
+          } else if (e.type === "progress" && started) bar.update("sync", e.done, e.total);
         },
       });
       return { companyId, result };
@@ -102,7 +106,7 @@ export async function runSyncCommand(opts: SyncCliOptions): Promise<void> {
       if (!(err instanceof NeedsReconnectError)) throw err;
       return { companyId, reconnect: err.message };
     } finally {
-      if (started) bar.stop();
+      bar.stop();
     }
   });
   if ("reconnect" in outcome) {

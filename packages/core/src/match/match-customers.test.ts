@@ -34,6 +34,20 @@ describe("matchCustomers on generated data (fixed seed)", () => {
   const g = generateSyntheticCustomers({ entities: 3000, seed: 7 });
   const result = matchCustomers(g.local, g.qbo);
 
+  it("reports its progress in order, about every 1% of the local customers, ending at the total", () => {
+    const seen: [number, number][] = [];
+    const again = matchCustomers(g.local, g.qbo, { onProgress: (done, total) => seen.push([done, total]) });
+    expect(again.decisions).toEqual(result.decisions);
+    const n = g.local.length;
+    expect(seen[0]).toEqual([0, n]);
+    expect(seen.at(-1)).toEqual([n, n]);
+    expect(seen.every(([, total]) => total === n)).toBe(true);
+    expect(seen.every(([done], i) => i === 0 || done > seen[i - 1]![0])).toBe(true);
+    expect(seen.length).toBeGreaterThan(50);
+    // The first and last, and one each time another 1% (rounded down) of the customers is passed.
+    expect(seen.length).toBeLessThanOrEqual(2 + Math.floor((n - 1) / Math.floor(n / 100)));
+  });
+
   it("is deterministic per seed", () => {
     const again = generateSyntheticCustomers({ entities: 3000, seed: 7 });
     expect(again.local).toEqual(g.local);

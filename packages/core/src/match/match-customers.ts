@@ -56,6 +56,11 @@ export interface MatchOptions {
   weights?: MatchWeights;
   /** Fewer candidate pairs than this and the default weights are used (default MIN_PAIRS_TO_ESTIMATE). */
   minPairsToEstimate?: number;
+  /**
+   * Told how many local customers have been compared with their candidates so far (about every 1%,
+   * and once at the end with done = total), for a progress display. Comparing is most of the work.
+   */
+  onProgress?: (done: number, total: number) => void;
 }
 
 function indexIds(records: readonly MatchRecord[], side: string): Map<string, number> {
@@ -137,7 +142,16 @@ export function matchCustomers(
 
   const candidates = new PairBuffer();
   const patternCounts = new Float64Array(PATTERN_COUNT);
+  const onProgress = options.onProgress;
+  const step = Math.max(1, Math.floor(nL / 100));
+  let reported = 0;
+  onProgress?.(0, nL);
   const { pairsCompared } = forEachCandidatePair(p, L, R, (i, j) => {
+    // Pairs come left record by left record, so reaching record i means those before it are done.
+    if (onProgress !== undefined && i - reported >= step) {
+      reported = i;
+      onProgress(i, nL);
+    }
     if (band[i] === 3 || rightOwner[j - nL] !== -1) return;
     const code = comparePair(p, i, j);
     patternCounts[code]! += 1;
@@ -278,5 +292,6 @@ export function matchCustomers(
     }
   };
   for (let i = 0; i < nL; i++) emit(i);
+  onProgress?.(nL, nL);
   return { decisions, stats, weights, weightsSource };
 }

@@ -9,6 +9,7 @@ import {
   type MirroredObject,
   type MirrorVersion,
   type PulledChange,
+  type PullProgress,
   type PullResult,
   type QboMirrorPort,
   type QboNotice,
@@ -35,6 +36,8 @@ export interface PullQboOptions {
   now: () => Date;
   /** List everything even when a checkpoint exists (and reconcile deletions). */
   full?: boolean;
+  /** Told the objects fetched per entity as they come (for a progress display; no I/O expected). */
+  onProgress?: (progress: PullProgress) => void;
 }
 
 /**
@@ -80,7 +83,13 @@ async function fullPull(o: PullQboOptions, started: Date): Promise<PullResult> {
   // One entity at a time: the connector already pages each listing in parallel, within QBO's limits.
   const listings: (readonly [MirroredEntity, MirroredObject[]])[] = [];
   for (const entity of mirroredEntities) {
-    const list = (await o.api.listAll(entity)).map((w) => mirroredObjectFrom(entity, w));
+    const report = o.onProgress;
+    const onFetched =
+      report &&
+      ((fetched: number, total?: number) =>
+        report({ entity, fetched, ...(total === undefined ? {} : { total }) }));
+    const list = (await o.api.listAll(entity, onFetched)).map((w) => mirroredObjectFrom(entity, w));
+    report?.({ entity, fetched: list.length, total: list.length });
     counts[entity] = list.length;
     listings.push([entity, list]);
   }
@@ -132,6 +141,13 @@ async function incrementalPull(
   const notices = await o.mirror.pendingNotices();
   const res = await o.api.changesSince(mirroredEntities, since, started);
   const counts = zeroCounts();
+  if (o.onProgress) {
+    // Change data capture answers in one call: each entity's changes arrive at once.
+    const changed = zeroCounts();
+    for (const c of res.changes) changed[c.entity]++;
+    for (const entity of mirroredEntities)
+      if (changed[entity] > 0) o.onProgress({ entity, fetched: changed[entity], total: changed[entity] });
+  }
   const byKey = new Map<string, Incoming>();
   const take = (next: Incoming) => {
     const key = keyOf(next.entity, next.id);

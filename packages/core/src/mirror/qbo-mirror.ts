@@ -100,8 +100,11 @@ export interface QboMirrorPort {
 
 /** The QBO side of a pull (implemented in `@ledgerlink/qbo` over its client). */
 export interface QboPullApi {
-  /** Every object of the entity; inactive ones included for name lists. */
-  listAll(entity: MirroredEntity): Promise<unknown[]>;
+  /**
+   * Every object of the entity; inactive ones included for name lists. `onFetched`, when given, is
+   * told the objects fetched so far as pages arrive, with QBO's count of them when it is known.
+   */
+  listAll(entity: MirroredEntity, onFetched?: (fetched: number, total?: number) => void): Promise<unknown[]>;
   /** The object as QBO has it now; undefined when it is gone (deleted). */
   read(entity: MirroredEntity, id: string): Promise<unknown | undefined>;
   readPreferences(): Promise<unknown>;
@@ -114,6 +117,13 @@ export interface QboPullApi {
     nextSince: Date;
     mode: "cdc" | "query";
   }>;
+}
+
+/** How far a pull has got with one entity: objects fetched so far, of QBO's count when known. */
+export interface PullProgress {
+  entity: MirroredEntity;
+  fetched: number;
+  total?: number;
 }
 
 export interface PulledChange {

@@ -49,6 +49,8 @@ export interface RunSyncOptions {
   validationPolicy?: ValidationPolicy;
   matchPolicy?: MatchPolicy;
   onEvent?: (event: SyncEvent) => void;
+  /** Told how far matching has got while planning (a terminal's progress bar; see planSync). */
+  onMatchProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
   /** Calls in flight at once: batch calls and plain requests (QBO allows 10 per realm). */
   batchLanes?: number;
@@ -190,10 +192,15 @@ export async function runSync(o: RunSyncOptions): Promise<SyncResult> {
   }
 }
 
-function policies(o: RunSyncOptions): { validationPolicy?: ValidationPolicy; matchPolicy?: MatchPolicy } {
+function policies(o: RunSyncOptions): {
+  validationPolicy?: ValidationPolicy;
+  matchPolicy?: MatchPolicy;
+  onMatchProgress?: (done: number, total: number) => void;
+} {
   return {
     ...(o.validationPolicy ? { validationPolicy: o.validationPolicy } : {}),
     ...(o.matchPolicy ? { matchPolicy: o.matchPolicy } : {}),
+    ...(o.onMatchProgress ? { onMatchProgress: o.onMatchProgress } : {}),
   };
 }
 

@@ -141,6 +141,8 @@ export interface SyncPlanInput {
   matchPolicy?: MatchPolicy;
   /** Sync only these records (and what they need that is not in QBO yet). */
   only?: readonly RecordRef[];
+  /** Told how far matching of the app's customers against QBO's has got (see MatchOptions). */
+  onMatchProgress?: (done: number, total: number) => void;
 }
 
 export interface SyncPlan {
@@ -249,6 +251,7 @@ export function planSync(input: SyncPlanInput): SyncPlan {
         existing.push({ localId: d.localId, qboId: d.qboId });
     const result = matchCustomers(input.records.customers.map(matchRecordFromCustomer), input.qboCustomers, {
       ...(input.matchPolicy ? { policy: input.matchPolicy } : {}),
+      ...(input.onMatchProgress ? { onProgress: input.onMatchProgress } : {}),
       links: existing,
     });
     for (const p of result.decisions) {
