@@ -292,6 +292,8 @@ class Executor {
     { status: "cancelled" | "needs-reconnect" | "interrupted" | "sliced"; note: string } | undefined;
   private done = 0;
   private total = 0;
+  /** Ops taken by lanes so far: a slice's budget is spent when they are taken, not when sent. */
+  private claimed = 0;
 
   constructor(
     private readonly o: RunSyncOptions,
@@ -471,18 +473,31 @@ class Executor {
       this.stop = { status: "cancelled", note: "cancelled before it finished; what was sent is kept" };
     else if (this.leaseLost())
       this.stop = { status: "interrupted", note: "another runner took over the company's lease" };
-    else if (this.o.maxOps !== undefined && this.run.operations >= this.o.maxOps)
+  }
+
+  /**
+   * How many ops a lane may take now under the slice's `maxOps`. Counted when taken, so lanes running
+   * side by side cannot together overshoot it (counting sent ops let every lane's first batch through).
+   */
+  private sliceRoom(size: number): number {
+    if (this.o.maxOps === undefined) return size;
+    const room = Math.min(size, this.o.maxOps - this.claimed);
+    if (room <= 0 && !this.stop && this.readyHead < this.ready.length)
       this.stop = {
         status: "sliced",
-        note: `paused after ${this.run.operations} operations so other companies get a turn; the next run continues`,
+        note: `paused after ${this.claimed} operations so other companies get a turn; the next run continues`,
       };
+    return Math.max(0, room);
   }
 
   private async lane(kind: "batch" | "single"): Promise<void> {
     const size = kind === "batch" ? Math.min(30, this.o.batchSize ?? 30) : 1;
     for (;;) {
       if (this.stop) return;
-      const ops = this.take(size);
+      const room = this.sliceRoom(size);
+      if (this.stop) return;
+      const ops = this.take(room);
+      this.claimed += ops.length;
       if (ops.length === 0) {
         if (this.remaining === 0 || (this.inFlight === 0 && this.readyHead >= this.ready.length)) {
           this.wake?.();
@@ -501,10 +516,9 @@ class Executor {
       this.inFlight++;
       try {
         await this.checkStop();
-        if (this.stop) {
-          // Not sent: put back so they are abandoned with the rest.
-          return;
-        }
+        // Not sent: abandoned with the rest. (Ops taken within a slice's budget still go out.)
+        const stop = this.stop as Executor["stop"]; // checkStop may have set it
+        if (stop && stop.status !== "sliced") return;
         await this.send(ops, kind);
       } finally {
         this.inFlight--;
