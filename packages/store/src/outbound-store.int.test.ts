@@ -1,3 +1,4 @@
+import type { ClassifiedFailure, OutboxOp, RecordRef } from "@ledgerlink/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { EndpointNotFoundError, DeliveryNotFoundError } from "./outbound-store.js";
 import { openStore, type Store } from "./store.js";
@@ -152,5 +153,78 @@ describe.each(testDatabases())("outbound store contract ($dialect)", (database) 
     await expect(out.getDelivery(head.delivery.id)).rejects.toBeInstanceOf(DeliveryNotFoundError);
     await expect(out.deleteEndpoint(all.id)).rejects.toBeInstanceOf(EndpointNotFoundError);
     expect((await out.listEvents()).length).toBe(4);
+  });
+
+  it("announces a QBO refusal once while it stays open: again only when it changes or comes back after a fix", async () => {
+    store = await openStore(database.fresh());
+    await store.ensureCompany("acme", "Acme");
+    const company = store.company("acme");
+    const T = (minute: number) => `2026-01-01T00:${String(minute).padStart(2, "0")}:00.000Z`;
+    const op = (ref: string, runId: string): OutboxOp => ({
+      id: `op-${ref}-${runId}`,
+      runId,
+      seq: 1,
+      ref: ref as RecordRef,
+      entity: "Customer",
+      action: "create",
+      state: "sent",
+      requestId: `rq-${ref}-${runId}`,
+      needs: [],
+    });
+    const duplicate: ClassifiedFailure = { category: "duplicate", message: "name taken", code: "6240" };
+    const invalid: ClassifiedFailure = { category: "invalid-data", message: "bad email", code: "2050" };
+    const blocked = async () =>
+      (await company.outbound.listEvents())
+        .filter((e) => e.type === "record.blocked")
+        .map((e) => {
+          const d = e.data as { ref: string; runId: string; problems: { code?: string; message: string }[] };
+          return [d.ref, d.runId, d.problems[0]?.code ?? d.problems[0]?.message];
+        });
+
+    // Refused three times the same way: one event, from the first attempt.
+    await company.sync.failOp(op("C:1", "r1"), duplicate, T(1));
+    await company.sync.failOp(op("C:1", "r2"), duplicate, T(2));
+    await company.sync.failOp(op("C:1", "r3"), { ...duplicate, message: "name taken (Id=58)" }, T(3));
+    expect(await blocked()).toEqual([["C:1", "r1", "6240"]]);
+    // A different refusal is a new problem; repeated, it is not.
+    await company.sync.failOp(op("C:1", "r4"), invalid, T(4));
+    await company.sync.failOp(op("C:1", "r5"), invalid, T(5));
+    expect(await blocked()).toEqual([
+      ["C:1", "r1", "6240"],
+      ["C:1", "r4", "2050"],
+    ]);
+    // The errors view still shows one open error for the record: the latest attempt's.
+    expect((await company.listOpenErrors()).map((e) => [e.ref, e.runId, e.code])).toEqual([
+      ["C:1", "r5", "2050"],
+    ]);
+    // Fixed (QBO took it), then refused the same way again: announced again.
+    await company.sync.confirmOps(
+      [
+        {
+          op: op("C:1", "r6"),
+          link: {
+            ref: "C:1" as RecordRef,
+            qboId: "58",
+            syncToken: "0",
+            fingerprint: "f",
+            lastSyncedAt: T(6),
+          },
+        },
+      ],
+      T(6),
+    );
+    await company.sync.failOp(op("C:1", "r7"), invalid, T(7));
+    await company.sync.failOp(op("C:1", "r8"), invalid, T(8));
+    // Without a code, the message tells refusals apart; another record's refusal is its own.
+    await company.sync.failOp(op("C:2", "r8"), { category: "other", message: "gone" }, T(8));
+    await company.sync.failOp(op("C:2", "r9"), { category: "other", message: "gone" }, T(9));
+    await company.sync.failOp(op("C:2", "r10"), { category: "other", message: "vanished" }, T(10));
+    expect(await blocked()).toEqual([
+      ["C:1", "r1", "6240"],
+      ["C:1", "r4", "2050"],
+      ["C:1", "r7", "2050"],
+      ["C:2", "r8", "gone"],
+      ["C:2", "r10", "vanished"],
+    ]);
   });
 });

@@ -475,6 +475,22 @@ export class SyncEngineStore {
         .where("company_id", "=", this.companyId)
         .where("id", "=", op.id)
         .execute();
+      // The business app hears of a refusal once while it stays open: a retry refused the same way is
+      // not news; a different refusal, or the same one after the record was fixed and broke again, is.
+      const before = await trx
+        .selectFrom("sync_errors")
+        .select(["category", "code", "message"])
+        .where("company_id", "=", this.companyId)
+        .where("ref", "=", op.ref)
+        .where("source", "=", "qbo")
+        .where("resolved_at", "is", null)
+        .execute();
+      const stillOpen = before.some(
+        (e) =>
+          e.category === failure.category &&
+          e.code === (failure.code ?? null) &&
+          (failure.code !== undefined || e.message === failure.message),
+      );
       // One open run-time error per record: the latest replaces the one before.
       await trx
         .updateTable("sync_errors")
@@ -502,7 +518,7 @@ export class SyncEngineStore {
           source: "qbo",
         })
         .execute();
-      await writeOutboundEvents(trx, this.companyId, [refusedEvent(op, failure)], at);
+      if (!stillOpen) await writeOutboundEvents(trx, this.companyId, [refusedEvent(op, failure)], at);
     });
   }
 
