@@ -47,6 +47,22 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9+/]{43}=$/, "32 random bytes in base64 (openssl rand -base64 32)")
     .optional(),
+  LEDGERLINK_TOKEN_KEYS_RETIRED: z
+    .string()
+    .default("")
+    .transform((v, ctx) => {
+      const list = v
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== "");
+      // Never echo a value: these are keys.
+      list.forEach((k, i) => {
+        if (!/^[A-Za-z0-9+/]{43}=$/.test(k))
+          ctx.addIssue({ code: "custom", message: `key ${i + 1} is not 32 bytes in base64` });
+      });
+      return list;
+    })
+    .describe("comma-separated keys rotated out of LEDGERLINK_TOKEN_KEY: they still open what they sealed"),
   LEDGERLINK_KEY_FILE: z.string().min(1).default("./data/token.key"),
   QBO_WEBHOOK_VERIFIER_TOKEN: z
     .string()
@@ -113,6 +129,8 @@ export interface Config {
   publicUrl: string;
   /** Key that seals OAuth tokens at rest (base64); without it a 0600 key file is used. */
   tokenKey: string | undefined;
+  /** Keys rotated out: they open grants sealed before the rotation; everything new is sealed with `tokenKey`. */
+  retiredTokenKeys?: string[];
   keyFile: string;
   emulatorPort: number;
   logLevel: Env["LOG_LEVEL"];
@@ -174,6 +192,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     publicUrl: (e.LEDGERLINK_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
     tokenKey: e.LEDGERLINK_TOKEN_KEY,
+    retiredTokenKeys: e.LEDGERLINK_TOKEN_KEYS_RETIRED,
     keyFile: e.LEDGERLINK_KEY_FILE,
     emulatorPort: e.EMULATOR_PORT,
     logLevel: e.LOG_LEVEL,

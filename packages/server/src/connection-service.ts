@@ -51,7 +51,7 @@ export interface ConnectionSettingsInput {
 
 export interface ConnectionServiceOptions {
   store: Store;
-  config: Pick<Config, "qbo" | "tokenKey" | "keyFile" | "publicUrl">;
+  config: Pick<Config, "qbo" | "tokenKey" | "keyFile" | "publicUrl" | "retiredTokenKeys">;
   clock: Clock;
   fetch?: typeof fetch;
   /**
@@ -96,10 +96,38 @@ export class ConnectionService {
   }
 
   private tokenKeys(): Promise<readonly [TokenKey, ...TokenKey[]]> {
-    const { tokenKey: material, keyFile } = this.o.config;
-    this.keys ??= (async () =>
-      material === undefined ? [await loadOrCreateKeyFile(keyFile)] : [tokenKey(material)])();
+    const { tokenKey: material, keyFile, retiredTokenKeys = [] } = this.o.config;
+    // The current key seals; retired ones (after a rotation) only open what they sealed before.
+    this.keys ??= (async () => {
+      const current = material === undefined ? await loadOrCreateKeyFile(keyFile) : tokenKey(material);
+      return [current, ...retiredTokenKeys.map((k) => tokenKey(k))] as const;
+    })();
     return this.keys;
+  }
+
+  /**
+   * After a key rotation: re-seals every stored grant still sealed with a retired key under the current
+   * one (under each company's refresh lock, so a concurrent refresh is not lost). Returns how many were
+   * re-sealed; once it has run, the retired keys can be dropped.
+   */
+  async resealGrants(): Promise<number> {
+    const keys = await this.tokenKeys();
+    const [current] = keys;
+    let resealed = 0;
+    for (const { id: companyId } of await this.o.store.listCompanies()) {
+      await this.o.store.connections.withRefreshLock(companyId, async () => {
+        const record = await this.o.store.connections.load(companyId);
+        const sealed = record?.sealedGrant;
+        if (!record || !sealed || sealed.split(".")[1] === current.id) return;
+        const grant = openToken(sealed, keys, companyId);
+        await this.o.store.connections.save(companyId, {
+          ...record,
+          sealedGrant: sealToken(grant, current, companyId),
+        });
+        resealed++;
+      });
+    }
+    return resealed;
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { randomBytes } from "node:crypto";
+import { principalOf } from "./auth/principal.js";
 
 const cookieName = "ll_oauth_session";
 
@@ -20,4 +21,16 @@ export function oauthSessionNonce(c: Context, create: boolean): string | undefin
     maxAge: 60 * 60,
   });
   return nonce;
+}
+
+/**
+ * The browser's nonce bound to who is signed in: the `state` Connect saves is tied to both, so a
+ * callback opened by another user (or nobody) in the same browser is refused, as is a link mailed
+ * to someone else.
+ */
+export function oauthSessionBinding(c: Context, create: boolean): string | undefined {
+  const nonce = oauthSessionNonce(c, create);
+  const principal = principalOf(c);
+  if (nonce === undefined || principal === undefined) return undefined;
+  return `${principal.kind}:${principal.id}:${nonce}`;
 }

@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { expect } from "vitest";
 import { createApp } from "../src/app.js";
 import type { RateLimitSettings } from "../src/auth/rate-limit.js";
+import type { Logger } from "../src/logger.js";
 import { loadConfig } from "../src/config.js";
 import { ConnectionService } from "../src/connection-service.js";
 import { ingestRecords } from "../src/ingest-records.js";
@@ -65,6 +66,8 @@ export async function startApiHarness(
     timeScale?: number;
     /** The API's rate limits (the server's defaults when absent). */
     rateLimit?: RateLimitSettings | false;
+    /** Where the server logs (the process logger when absent); tests read it back. */
+    logger?: Logger;
   } = {},
 ): Promise<ApiHarness> {
   const emu = createEmulator({
@@ -107,6 +110,7 @@ export async function startApiHarness(
     syncService,
     events,
     ...(opts.rateLimit === undefined ? {} : { rateLimit: opts.rateLimit }),
+    ...(opts.logger === undefined ? {} : { logger: opts.logger }),
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));

@@ -36,7 +36,12 @@ export function authorize(state: EmulatorState): Handler<EmulatorEnv> {
       return errorPage(`scope must include com.intuit.quickbooks.accounting, got "${scope}"`);
     const realm = state.realms.get(realmId);
     if (!realm) return errorPage(`No company with realmId ${realmId}`);
-    const code = state.tokens.issueCode(realm.id, clientId, redirectUri, realm.nowMs());
+    // PKCE: only S256 is accepted (as Intuit does); a client that sends none is not held to it.
+    const challenge = c.req.query("code_challenge");
+    const method = c.req.query("code_challenge_method");
+    if (challenge !== undefined && method !== "S256")
+      return errorPage(`code_challenge_method must be "S256", got "${method ?? ""}"`);
+    const code = state.tokens.issueCode(realm.id, clientId, redirectUri, realm.nowMs(), challenge);
     const target = new URL(redirectUri);
     target.searchParams.set("code", code);
     const st = c.req.query("state");

@@ -43,4 +43,18 @@ describe("TokenStore", () => {
     expect(store.redeemCode(ok, "app", "http://127.0.0.1/cb", 1000)).toMatchObject({ token_type: "bearer" });
     expect(store.redeemCode(ok, "app", "http://127.0.0.1/cb", 1000)).toBe("invalid_grant");
   });
+
+  it("holds a code issued with a PKCE challenge to its verifier (S256)", () => {
+    const store = new TokenStore();
+    const verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    const challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"; // RFC 7636, appendix B
+    const stolen = store.issueCode("r1", "app", "http://127.0.0.1/cb", 0, challenge);
+    expect(store.redeemCode(stolen, "app", "http://127.0.0.1/cb", 1000)).toBe("invalid_grant");
+    const wrong = store.issueCode("r1", "app", "http://127.0.0.1/cb", 0, challenge);
+    expect(store.redeemCode(wrong, "app", "http://127.0.0.1/cb", 1000, `${verifier}x`)).toBe("invalid_grant");
+    const right = store.issueCode("r1", "app", "http://127.0.0.1/cb", 0, challenge);
+    expect(store.redeemCode(right, "app", "http://127.0.0.1/cb", 1000, verifier)).toMatchObject({
+      token_type: "bearer",
+    });
+  });
 });

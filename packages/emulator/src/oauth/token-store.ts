@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 
 /** QBO's lifetimes, in emulated seconds. */
 export const ACCESS_TOKEN_SECONDS = 3600;
@@ -37,7 +37,12 @@ interface AuthorizationCode {
   clientId: string;
   redirectUri: string;
   expiresAtMs: number;
+  /** PKCE (RFC 7636): the S256 challenge sent to authorize; the token request must prove it. */
+  codeChallenge: string | undefined;
 }
+
+/** BASE64URL(SHA256(verifier)), the S256 transform of RFC 7636. */
+const s256 = (verifier: string): string => createHash("sha256").update(verifier, "ascii").digest("base64url");
 
 export type AccessCheck =
   { ok: true; realmId: string } | { ok: false; reason: "unknown" | "expired" | "revoked" };
@@ -99,13 +104,20 @@ export class TokenStore {
     return this.pair(t.grant, nowMs, t.expiresAtMs);
   }
 
-  issueCode(realmId: string, clientId: string, redirectUri: string, nowMs: number): string {
+  issueCode(
+    realmId: string,
+    clientId: string,
+    redirectUri: string,
+    nowMs: number,
+    codeChallenge?: string,
+  ): string {
     const code = token("AB11-emu-");
     this.codes.set(code, {
       realmId,
       clientId,
       redirectUri,
       expiresAtMs: nowMs + AUTHORIZATION_CODE_SECONDS * 1000,
+      codeChallenge,
     });
     return code;
   }
@@ -120,10 +132,14 @@ export class TokenStore {
     clientId: string,
     redirectUri: string,
     nowMs: number,
+    codeVerifier?: string,
   ): TokenPair | "invalid_grant" {
     const c = this.codes.get(code);
     this.codes.delete(code);
     if (!c || c.clientId !== clientId || c.redirectUri !== redirectUri || nowMs >= c.expiresAtMs)
+      return "invalid_grant";
+    // A code stolen on its way back (a leaked redirect) is useless without the verifier.
+    if (c.codeChallenge !== undefined && (codeVerifier === undefined || s256(codeVerifier) !== c.codeChallenge))
       return "invalid_grant";
     return this.issue(c.realmId, clientId, nowMs);
   }

@@ -25,6 +25,7 @@ export function token(state: EmulatorState): Handler<EmulatorEnv> {
         clientId,
         params.get("redirect_uri") ?? "",
         nowOf(state.tokens.realmOfCode(code)),
+        params.get("code_verifier") ?? undefined,
       );
       return result === "invalid_grant" ? json(400, { error: "invalid_grant" }) : json(200, result);
     }

@@ -1,13 +1,13 @@
 import type { Handler } from "hono";
 import { ApiError } from "../api-error.js";
 import type { AppDeps } from "../app-deps.js";
-import { oauthSessionNonce } from "../oauth-session.js";
+import { oauthSessionBinding } from "../oauth-session.js";
 
 /** `GET /api/v1/connection/callback`: Intuit redirects here with `code`, `state`, `realmId`. */
 export const getConnectionCallback =
   (deps: AppDeps): Handler =>
   async (c) => {
-    const nonce = oauthSessionNonce(c, false);
+    const nonce = oauthSessionBinding(c, false);
     if (!nonce) {
       throw new ApiError(
         400,
