@@ -139,7 +139,10 @@ export class TokenStore {
     if (!c || c.clientId !== clientId || c.redirectUri !== redirectUri || nowMs >= c.expiresAtMs)
       return "invalid_grant";
     // A code stolen on its way back (a leaked redirect) is useless without the verifier.
-    if (c.codeChallenge !== undefined && (codeVerifier === undefined || s256(codeVerifier) !== c.codeChallenge))
+    if (
+      c.codeChallenge !== undefined &&
+      (codeVerifier === undefined || s256(codeVerifier) !== c.codeChallenge)
+    )
       return "invalid_grant";
     return this.issue(c.realmId, clientId, nowMs);
   }

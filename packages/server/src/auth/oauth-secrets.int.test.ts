@@ -72,8 +72,8 @@ describe.each(testDatabases())(
       );
       expect(res.status).toBe(200);
       emulatorOrigin = new URL(res.body.authorizeUrl).origin;
-    // PKCE: the authorize request carries an S256 challenge (the emulator checks the verifier).
-    expect(new URL(res.body.authorizeUrl).searchParams.get("code_challenge_method")).toBe("S256");
+      // PKCE: the authorize request carries an S256 challenge (the emulator checks the verifier).
+      expect(new URL(res.body.authorizeUrl).searchParams.get("code_challenge_method")).toBe("S256");
       cookieHeader(res.headers, session.jar); // the browser nonce cookie
       const back = await fetch(res.body.authorizeUrl, { redirect: "manual" });
       const location = new URL(back.headers.get("location")!);
@@ -109,7 +109,7 @@ describe.each(testDatabases())(
       expect(new URL(`http://x${fresh}`).searchParams.get("code")).toBeTruthy();
       const done = await callback(fresh, ann.jar);
       // The callback redirects to the console (fetch follows it): connected.
-    expect(done.status).toBe(200);
+      expect(done.status).toBe(200);
       expect((await h.store.connections.get("acme"))?.realmId).toBe(h.emu.defaultRealmId);
       const replay = await callback(fresh, ann.jar);
       expect(replay.status).toBe(400);
