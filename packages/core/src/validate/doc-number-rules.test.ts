@@ -36,16 +36,15 @@ describe("DocNumber rules", () => {
   it("shortens a long number to the same value once QBO holds it as the document's own (no update every sync)", () => {
     const [first] = run([inv("a", "WO-2026-000123-REV2-FINAL")]);
     const shortened = String(first!.fixes[0]!.params["value"]);
-    const snapshot = showcaseSnapshot();
-    snapshot.documents.push({
-      type: "Invoice",
-      id: "900",
-      docNumber: shortened,
-      customerId: "3",
-      total: 1000,
-      txnDate: "2025-03-01",
-      balance: 1000,
-    });
+    const base = showcaseSnapshot();
+    const snapshot = {
+      ...base,
+      documents: [
+        ...base.documents,
+        // Invoice 900 in QBO: the shortened number, sent by the last sync and linked to INV:a.
+        { ...base.documents[0]!, type: "Invoice" as const, id: "900", docNumber: shortened },
+      ],
+    };
     const [again] = run([inv("a", "WO-2026-000123-REV2-FINAL")], snapshot, {
       invoices: new Map([["a", "900"]]),
     });
