@@ -66,6 +66,13 @@ const statusText: Record<number, string> = {
   503: "QuickBooks could not be reached",
 };
 
+/** What any authenticated operation may answer (packages/server/src/auth/authenticate.ts). */
+const authStatusText: Record<number, string> = {
+  401: "No or a revoked API key, or no session",
+  403: "The role does not allow it, or (with a session) the x-csrf-token header is missing or wrong",
+  429: "Too many requests for this key or user: wait Retry-After seconds",
+};
+
 /** The OpenAPI 3.1 document, built from the same zod schemas the handlers validate and answer with. */
 export function openApiDocument(): JsonSchema {
   const all = z.toJSONSchema(apiRegistry, { io: "output", unrepresentable: "any", uri: ref }) as {
@@ -88,9 +95,9 @@ export function openApiDocument(): JsonSchema {
         },
       },
     };
-    for (const status of route.errors)
+    for (const status of [...route.errors, 401, 403, 429])
       responses[String(status)] = {
-        description: statusText[status] ?? "Error",
+        description: statusText[status] ?? authStatusText[status] ?? "Error",
         content: { "application/json": { schema: { $ref: ref(apiRegistry.get(apiErrorSchema)!.id) } } },
       };
     (paths[route.path] ??= {})[route.method] = {
@@ -122,6 +129,14 @@ export function openApiDocument(): JsonSchema {
     servers: [{ url: "/" }],
     tags: [...new Set(apiRoutes.map((r) => r.tag))].map((name) => ({ name })),
     paths,
-    components: { schemas: components },
+    // An integrator's API key, or the console's session cookie (with x-csrf-token on changes).
+    security: [{ apiKey: [] }, { session: [] }],
+    components: {
+      schemas: components,
+      securitySchemes: {
+        apiKey: { type: "http", scheme: "bearer", description: "An API key: `Authorization: Bearer llk_…`" },
+        session: { type: "apiKey", in: "cookie", name: "ll_session", description: "A console session" },
+      },
+    },
   };
 }

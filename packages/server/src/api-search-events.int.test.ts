@@ -180,7 +180,10 @@ describe.each(testDatabases())("live events and Sync Now conflicts ($dialect)", 
     headers: Record<string, string> = {},
   ) {
     const controller = new AbortController();
-    const res = await fetch(url, { signal: controller.signal, headers });
+    const res = await fetch(url, {
+      signal: controller.signal,
+      headers: { authorization: `Bearer ${h.apiKey}`, ...headers },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/text\/event-stream/);
     const reader = res.body!.getReader();
