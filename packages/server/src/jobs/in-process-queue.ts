@@ -35,15 +35,19 @@ export class InProcessQueue implements JobQueue {
 
   constructor(private readonly onError: (name: JobName, err: unknown) => void = () => undefined) {}
 
-  send<N extends JobName>(name: N, data: JobPayload<N>, options: SendOptions = {}): Promise<string | null> {
+  // async: a bad payload rejects the promise (as pg-boss's send does), never throws at the call.
+  async send<N extends JobName>(
+    name: N,
+    data: JobPayload<N>,
+    options: SendOptions = {},
+  ): Promise<string | null> {
     parseJobData(name, data);
     const key = options.singletonKey;
-    if (key !== undefined && this.pending.some((p) => p.name === name && p.singletonKey === key))
-      return Promise.resolve(null);
+    if (key !== undefined && this.pending.some((p) => p.name === name && p.singletonKey === key)) return null;
     const id = randomUUID();
     this.pending.push({ id, name, data, singletonKey: key, notBefore: Date.now() + (options.delayMs ?? 0) });
     this.pump();
-    return Promise.resolve(id);
+    return id;
   }
 
   work(handlers: JobHandlers, options: { concurrency?: number } = {}): Promise<void> {
