@@ -18,6 +18,9 @@ import { startWorker, type RunningWorker } from "./worker.js";
 import { loadWorkerSettings } from "./worker-settings.js";
 
 const pgUrl = process.env["LEDGERLINK_TEST_DATABASE_URL"];
+// As testDatabases() does: in CI a missing PostgreSQL server fails the file instead of skipping it.
+if (pgUrl === undefined && process.env["CI"])
+  throw new Error("CI must run the PostgreSQL suites: set LEDGERLINK_TEST_DATABASE_URL (see .ci/run)");
 const fast = { pollSeconds: 0.5, leaseTtlMs: 5_000, concurrency: 2 };
 
 function configFor(databaseUrl: string, qboUrl: string) {
