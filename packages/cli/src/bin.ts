@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { CommanderError } from "commander";
-import { exitCodeOf, exitCodes } from "./exit-codes.js";
+import { exitCodes } from "./exit-codes.js";
 import { createProgram } from "./program.js";
 
 // `ledgerlink errors | head` closes the pipe early: that is the reader's choice, not a failure.
@@ -17,6 +17,8 @@ try {
     process.exitCode = err.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
   } else {
     console.error(err instanceof Error ? err.message : String(err));
+    // Loaded only on failure: it imports the error classes of the server and the store.
+    const { exitCodeOf } = await import("./exit-code-of.js");
     process.exitCode = exitCodeOf(err).code;
   }
 }

@@ -2,7 +2,7 @@ import { configKeys, loadConfig } from "@ledgerlink/server";
 import { describe, expect, it } from "vitest";
 import { parseConfigFile } from "./cli-config.js";
 import { configTemplateSections, renderConfigTemplate } from "./config-template.js";
-import { createProgram } from "./program.js";
+import { createFullProgram } from "./program.js";
 
 describe("the config file", () => {
   it("init's template covers every setting, and each default it shows is the server's default", () => {
@@ -27,8 +27,8 @@ describe("the config file", () => {
 });
 
 describe("ledgerlink --help", () => {
-  it("gives every verb an example", () => {
-    const program = createProgram();
+  it("gives every verb an example", async () => {
+    const program = await createFullProgram();
     const verbs = program.commands.flatMap((c) => (c.commands.length > 0 ? c.commands : [c]));
     for (const verb of verbs) {
       let text = "";

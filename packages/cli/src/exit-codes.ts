@@ -1,12 +1,4 @@
-import { SyncBusyError } from "@ledgerlink/core";
-import { ApiError, ConfigError, NeedsReconnectError } from "@ledgerlink/server";
-import {
-  RecordEditError,
-  ReviewConflictError,
-  ReviewInputError,
-  ReviewNotFoundError,
-  RunNotFoundError,
-} from "@ledgerlink/store";
+// Cheap to load (every run reads it): the classes a failure is mapped by are in exit-code-of.ts.
 
 /** The documented exit codes of every `ledgerlink` verb (also printed by `ledgerlink --help`). */
 export const exitCodes = {
@@ -35,34 +27,4 @@ export const exitCodeHelp = `Exit codes:
 /** Bad flags, a bad mapping or unreadable input: the user must change the command (exit 2). */
 export class UsageError extends Error {
   override readonly name = "UsageError";
-}
-
-/** The exit code a failure maps to; `expected` says the failure is the user's to act on, not a fault. */
-export function exitCodeOf(err: unknown): { code: number; expected: boolean } {
-  if (err instanceof ConfigError || err instanceof UsageError)
-    return { code: exitCodes.usage, expected: true };
-  if (err instanceof NeedsReconnectError) return { code: exitCodes.needsReconnect, expected: true };
-  if (err instanceof SyncBusyError || err instanceof ReviewConflictError)
-    return { code: exitCodes.conflict, expected: true };
-  if (
-    err instanceof ReviewNotFoundError ||
-    err instanceof ReviewInputError ||
-    err instanceof RunNotFoundError
-  )
-    return { code: exitCodes.usage, expected: true };
-  if (err instanceof RecordEditError)
-    return {
-      code:
-        err.reason === "changed-since" || err.reason === "already-linked"
-          ? exitCodes.conflict
-          : exitCodes.usage,
-      expected: true,
-    };
-  if (err instanceof ApiError) {
-    if (err.code === "needs_reconnect" || err.code === "not_connected")
-      return { code: exitCodes.needsReconnect, expected: true };
-    if (err.status === 409) return { code: exitCodes.conflict, expected: true };
-    if (err.status >= 400 && err.status < 500) return { code: exitCodes.usage, expected: true };
-  }
-  return { code: exitCodes.failure, expected: false };
 }

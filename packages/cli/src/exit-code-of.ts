@@ -1,0 +1,40 @@
+import { SyncBusyError } from "@ledgerlink/core";
+import { ApiError, ConfigError, NeedsReconnectError } from "@ledgerlink/server";
+import {
+  RecordEditError,
+  ReviewConflictError,
+  ReviewInputError,
+  ReviewNotFoundError,
+  RunNotFoundError,
+} from "@ledgerlink/store";
+import { exitCodes, UsageError } from "./exit-codes.js";
+
+/** The exit code a failure maps to; `expected` says the failure is the user's to act on, not a fault. */
+export function exitCodeOf(err: unknown): { code: number; expected: boolean } {
+  if (err instanceof ConfigError || err instanceof UsageError)
+    return { code: exitCodes.usage, expected: true };
+  if (err instanceof NeedsReconnectError) return { code: exitCodes.needsReconnect, expected: true };
+  if (err instanceof SyncBusyError || err instanceof ReviewConflictError)
+    return { code: exitCodes.conflict, expected: true };
+  if (
+    err instanceof ReviewNotFoundError ||
+    err instanceof ReviewInputError ||
+    err instanceof RunNotFoundError
+  )
+    return { code: exitCodes.usage, expected: true };
+  if (err instanceof RecordEditError)
+    return {
+      code:
+        err.reason === "changed-since" || err.reason === "already-linked"
+          ? exitCodes.conflict
+          : exitCodes.usage,
+      expected: true,
+    };
+  if (err instanceof ApiError) {
+    if (err.code === "needs_reconnect" || err.code === "not_connected")
+      return { code: exitCodes.needsReconnect, expected: true };
+    if (err.status === 409) return { code: exitCodes.conflict, expected: true };
+    if (err.status >= 400 && err.status < 500) return { code: exitCodes.usage, expected: true };
+  }
+  return { code: exitCodes.failure, expected: false };
+}
