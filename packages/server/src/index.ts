@@ -41,3 +41,7 @@ export * from "./metrics/metrics.js";
 export * from "./metrics/readiness.js";
 export * from "./demo/demo-company-data.js";
 export * from "./demo/load-demo-data.js";
+export * from "./global-sync/run-global-sync.js";
+export * from "./outbound/deliver-due-events.js";
+export * from "./outbound/webhook-secrets.js";
+export * from "./outbound/webhook-signature.js";

@@ -17,7 +17,7 @@ export interface RecordSummaryRow {
   origin: "qbo" | null;
 }
 
-export interface RecordDetailRow extends Omit<RecordSummaryRow, "parentId" | "active" | "qboId" | "origin"> {
+export interface RecordDetailRow extends Omit<RecordSummaryRow, "parentId" | "active" | "qboId"> {
   data: Record<string, unknown>;
   link: { qboId: string; syncToken: string; lastSyncedAt: string } | null;
   hold: { state: "held" | "removed"; reason: string | null; by: string } | null;
@@ -105,7 +105,7 @@ export class RecordBrowseStore {
     if (key === undefined) return undefined;
     const row = await this.db
       .selectFrom("records")
-      .select(["kind", "id", "name", "data", "updated_at", "deleted_at"])
+      .select(["kind", "id", "name", "data", "updated_at", "deleted_at", "origin"])
       .where("company_id", "=", this.companyId)
       .where("kind", "=", key.kind)
       .where("id", "=", key.id)
@@ -141,6 +141,7 @@ export class RecordBrowseStore {
       data: JSON.parse(row.data) as Record<string, unknown>,
       updatedAt: row.updated_at,
       deletedAt: row.deleted_at,
+      origin: row.origin === "qbo" ? "qbo" : null,
       link:
         link === undefined
           ? null

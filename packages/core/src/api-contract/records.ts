@@ -15,6 +15,8 @@ export const recordDetailSchema = named(
     data: z.record(z.string(), z.unknown()),
     updatedAt: z.string(),
     deletedAt: z.string().nullable(),
+    /** "qbo": brought into the app by a global sync (shown with a QuickBooks badge); null: the app's. */
+    origin: z.enum(["qbo"]).nullable(),
     link: z.object({ qboId: z.string(), syncToken: z.string(), lastSyncedAt: z.string() }).nullable(),
     hold: z
       .object({ state: z.enum(["held", "removed"]), reason: z.string().nullable(), by: z.string() })

@@ -68,7 +68,13 @@ export function CustomerPage({ refText }: { refText: string }) {
       title={r ? `${r.name ?? refText}` : refText}
       lead={
         <>
-          <span className="ref">{refText}</span> · <Link to="/customers">All customers</Link>
+          <span className="ref">{refText}</span>
+          {r?.origin === "qbo" && (
+            <span className="badge qbo-badge" title="Brought in from QuickBooks by a global sync">
+              QB
+            </span>
+          )}{" "}
+          · <Link to="/customers">All customers</Link>
         </>
       }
       actions={
@@ -112,6 +118,7 @@ export function CustomerPage({ refText }: { refText: string }) {
                   ["Phone", describe(r.data, "phone")],
                   ["Billing address", describe(r.data, "billingAddress")],
                   ["Job of", r.data["parentId"] ? `C:${String(r.data["parentId"])}` : undefined],
+                  ["Origin", r.origin === "qbo" ? "Brought in from QuickBooks by a global sync" : undefined],
                   ["Last changed in your app", formatWhen(r.updatedAt)],
                 ]
                   .filter(([, v]) => v !== undefined)
