@@ -1,5 +1,5 @@
 import { forEachCandidatePair } from "./blocking.js";
-import { PATTERN_COUNT, comparePair } from "./field-comparison.js";
+import { PATTERN_COUNT, comparePair, decodePattern } from "./field-comparison.js";
 import type { MatchRecord } from "./match-record.js";
 import { type MatchPolicy, DEFAULT_MATCH_POLICY, checkMatchPolicy } from "./match-policy.js";
 import { MIN_PAIRS_TO_ESTIMATE, defaultMatchWeights } from "./default-match-weights.js";
@@ -99,6 +99,18 @@ function depths(parent: Int32Array): Int32Array {
 
 const round = (x: number): number => Math.round(x * 10_000) / 10_000;
 
+/** Something besides the name agrees: the email, the phone or the street address. */
+function corroborated(code: number): boolean {
+  const [, email, phone, street] = decodePattern(code);
+  return email <= 1 || phone <= 1 || street <= 1;
+}
+
+/** The same name after normalising, and no field that disagrees (email, phone, street, postcode). */
+function sameNameUncontradicted(code: number): boolean {
+  const [name, email, phone, street, postcode] = decodePattern(code);
+  return name === 0 && email !== 2 && phone !== 2 && street !== 2 && postcode !== 1;
+}
+
 /**
  * Matches the app's customers to QBO's one-to-one. Pairs come from blocking, are scored with
  * Fellegi–Sunter weights estimated from the data, then assigned greedily by score, parents before
@@ -177,7 +189,10 @@ export function matchCustomers(
     const i = candidates.left[k]!;
     const s = scorer.score(i, candidates.score[k]!);
     if (s > bestScore[i]!) bestScore[i] = s;
-    if (s >= policy.reviewAt) edges.push(i, candidates.right[k]!, s);
+    // The same name with nothing against it is never created new, whatever it scores: that would put
+    // a second copy of the customer into QBO under another spelling. A person decides.
+    if (s >= policy.reviewAt || sameNameUncontradicted(candidates.score[k]!))
+      edges.push(i, candidates.right[k]!, s);
   }
 
   const leftParent = parentIndexes(local, localById);
@@ -236,6 +251,14 @@ export function matchCustomers(
     } else if (rp >= 0) {
       cap = 1;
       why = `held for review: QBO ${qbo[j]!.id} is a sub-customer of ${qbo[rp]!.id}, local ${local[i]!.id} is top-level`;
+    }
+    // Never link on a name alone: a top-level pair links only when an email, phone or street address
+    // agrees too. (A site under its parent's link has that link as its corroboration.)
+    if (cap === 2 && lp < 0 && !corroborated(comparePair(p, i, nL + j))) {
+      cap = 1;
+      why = "held for review: only the name agrees (no email, phone or street address confirms it)";
+    } else if (why === undefined && s < policy.reviewAt) {
+      why = "held for review: same name, and nothing else to compare";
     }
     leftMatch[i] = j;
     rightOwner[j] = i;

@@ -36,10 +36,14 @@ export class PairScorer {
   logOdds(i: number, code: number): number {
     let w = this.table[code]!;
     if (code < PATTERN_COUNT / 4) {
-      // Name level 0: agreeing on a name rarer than average counts more, on a common one less
-      // (u for an exact name is the average chance two random records share one).
-      const freq = this.p.names.count(this.p.nameId[i]!) / this.p.count;
-      w += Math.log2(this.weights.u[0]![0]! / freq);
+      // Name level 0: agreeing on a name other customers share counts less, the more share it (u for an
+      // exact name is the average chance two random records share one). The pair's own two copies are
+      // not counted: they say nothing of how common the name is, and counting them made a name unique to
+      // the pair weigh less than a merely similar one in a small company (2 of 20 records is "common").
+      const others = this.p.names.count(this.p.nameId[i]!) - 2;
+      const u = this.weights.u[0]![0]!;
+      const freq = others / this.p.count;
+      if (freq > u) w += Math.log2(u / freq);
     }
     return w;
   }

@@ -2,7 +2,7 @@ import { normalizeAddress } from "./address-normalize.js";
 import { normalizeEmail } from "./email-normalize.js";
 import type { MatchRecord } from "./match-record.js";
 import { normalizeName } from "./name-normalize.js";
-import { normalizePhone } from "./phone-normalize.js";
+import { phoneMatchKey } from "./phone-normalize.js";
 import { soundex } from "./string-similarity.js";
 import { ValueDictionary } from "./value-dictionary.js";
 
@@ -119,7 +119,7 @@ export function prepareRecords(records: readonly MatchRecord[]): PreparedRecords
 
     const email = normalizeEmail(r.email);
     if (email !== undefined) p.emailId[i] = emails.add(email);
-    const phone = normalizePhone(r.phone);
+    const phone = phoneMatchKey(r.phone);
     if (phone !== undefined) p.phoneId[i] = phones.add(phone);
     const a = normalizeAddress(r.address);
     if (a.street !== undefined) {
