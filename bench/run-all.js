@@ -37,6 +37,11 @@ const benches = [
     size: "3 emulated minutes at 10× time, and the unthrottled baseline",
     env: { THROTTLE_BENCH_MINUTES: "3" },
   },
+  {
+    name: "scale",
+    size: "10 companies × 100 invoices, 1/2/4 workers on PostgreSQL (LEDGERLINK_BENCH_DATABASE_URL or LEDGERLINK_TEST_DATABASE_URL; full: --companies 100 --invoices 1000)",
+    args: ["--companies", "10", "--invoices", "100"],
+  },
   { name: "emulator", size: "3 s in-process + 3 s over HTTP", env: { EMULATOR_BENCH_SECONDS: "3" } },
   { name: "ingest", size: "full: 100,000 records" },
   { name: "match", size: "full: 10k×10k and 100k×100k" },

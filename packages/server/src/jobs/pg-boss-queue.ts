@@ -30,6 +30,21 @@ export interface PgBossQueueOptions {
 }
 
 /**
+ * Workers started together on a fresh database create the same queues at once, and PostgreSQL may
+ * pick one of them as a deadlock victim (seen with 2 workers in bench/scale): try again shortly.
+ */
+async function retryOnDeadlock<T>(f: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await f();
+    } catch (err) {
+      if ((err as { code?: string }).code !== "40P01" || i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 50 * i + Math.random() * 100));
+    }
+  }
+}
+
+/**
  * The job queue on pg-boss 10: jobs are rows in PostgreSQL taken with SKIP LOCKED, so any number of
  * workers on any number of machines share them. A company's sync-run queue uses pg-boss's "short"
  * policy keyed by company: one run waits per company however often it is asked for, while the
@@ -71,9 +86,9 @@ export class PgBossQueue implements JobQueue {
                 { policy: "singleton" as const, retryLimit: 1, retryDelay: 5 }
               : { policy: "standard" as const, retryLimit: 3, retryDelay: 5, retryBackoff: true }),
         };
-        await this.boss.createQueue(name, options);
+        await retryOnDeadlock(() => this.boss.createQueue(name, options));
         // createQueue keeps an existing queue as it was: the settings of the newest start apply.
-        await this.boss.updateQueue(name, options);
+        await retryOnDeadlock(() => this.boss.updateQueue(name, options));
       }
     })();
     return this.started;
