@@ -15,7 +15,7 @@ import { ReportsScreen } from "./screens/reports-screen.js";
 import { ReviewScreen } from "./screens/review-screen.js";
 import { OverviewScreen } from "./screens/overview-screen.js";
 import { NotFoundScreen } from "./screens/not-found-screen.js";
-import { AuthGate } from "./screens/login-screen.js";
+import { AuthGate, SignOutButton } from "./screens/login-screen.js";
 import type { StatusResponse } from "./status-types.js";
 import { useResource } from "./use-resource.js";
 import { companyPath } from "./api-client.js";
@@ -121,6 +121,7 @@ function Shell() {
               ))}
           </ul>
         </nav>
+        <SignOutButton />
       </aside>
       <main className="main" id="main">
         {screen}

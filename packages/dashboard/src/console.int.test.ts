@@ -254,6 +254,22 @@ describe.each(testDatabases())("the console in a browser ($dialect)", (database)
     await shot("12-mappings");
   });
 
+  it("signs out, refuses a wrong password by saying so, and signs in again", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("heading", { name: "Sign in to Ledgerlink" }).waitFor();
+    // The session is gone on the server too: the API refuses the old cookie.
+    expect((await page.request.get(`${app.url}/api/v1/auth/me`)).status()).toBe(401);
+    await page.getByLabel("Email").fill(app.credentials.email);
+    await page.getByLabel("Password").fill("not the password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect
+      .poll(() => page.getByTestId("login-problem").textContent())
+      .toContain("Wrong email or password");
+    await shot("13-sign-in");
+    await app.signIn(page);
+    await page.getByRole("heading", { level: 1, name: "Mappings" }).waitFor();
+  });
+
   it("ran every screen without a script error or a Content-Security-Policy violation", () => {
     expect(problems.filter((p) => /page error|Content Security Policy|Refused to/i.test(p))).toEqual([]);
   });

@@ -112,3 +112,23 @@ export function LoginScreen({
     </main>
   );
 }
+
+/** Ends the session on the server (and its cookies); the sign-in form comes back. */
+export function SignOutButton() {
+  const [busy, setBusy] = useState(false);
+  return (
+    <button
+      type="button"
+      className="sign-out"
+      disabled={busy}
+      onClick={() => {
+        setBusy(true);
+        void apiRequest("/api/v1/auth/logout", { method: "POST" })
+          .catch(() => undefined)
+          .finally(() => window.dispatchEvent(new Event(signedOutEvent)));
+      }}
+    >
+      Sign out
+    </button>
+  );
+}

@@ -56,6 +56,10 @@ describe.each(testDatabases())(
       expect(bad.res.status).toBe(401);
       expect(JSON.stringify(bad.res.body)).not.toContain(admin.password);
       expect(bad.cookies.size).toBe(0);
+      const crossSite = await h.callAs(null, "POST", "/api/v1/auth/login", admin, {
+        origin: "https://evil.example",
+      });
+      expect(crossSite.status).toBe(403);
       const unknown = await login("nobody@example.com", admin.password);
       expect(unknown.res.status).toBe(401);
       expect(unknown.res.body).toEqual(bad.res.body);

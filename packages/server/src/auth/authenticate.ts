@@ -118,6 +118,8 @@ export function authenticate(deps: AppDeps, limits?: RateLimits): MiddlewareHand
         return await next();
       }
       if (login) {
+        // Login CSRF (signing a victim's browser into the attacker's account): same origin only.
+        if (!sameOrigin(c)) throw new ApiError(403, "csrf_failed", "Sign in from Ledgerlink's own page");
         c.set("principal", found);
         try {
           await next();
