@@ -334,6 +334,49 @@ describe("ledgerlink verbs against the emulator over HTTP (SQLite)", () => {
     expect(exported.stdout).toContain("Elm Street Printing");
     expect(exported.stderr).toMatch(/customers? exported/);
   });
+
+  it("report --from/--to reports on a period (every run in it, a day given as --to counted whole); a bad period or a mix with --run is bad usage", async () => {
+    const store = await openStore({ url: w.dbUrl });
+    const runs = await store.company("acme").sync.listRunSummaries({ limit: 50 });
+    await store.close();
+    expect(runs.length).toBeGreaterThan(1);
+    const today = new Date().toISOString().slice(0, 10);
+    const [all, before, csv, bad, backwards, mixed, emailed, twoEnds] = await Promise.all([
+      run("report", "--from", "2000-01-01", "--to", today, "--json"),
+      run("report", "--from", "2000-01-01", "--to", "2000-01-31", "--json"),
+      run("report", "--from", "2000-01-01", "--format", "csv"),
+      run("report", "--from", "last tuesday"),
+      run("report", "--from", today, "--to", "2000-01-01"),
+      run("report", "--from", "2000-01-01", "--run", runs[0]!.id),
+      run("report", "--from", "2000-01-01", "--email"),
+      run("report", "--from", "2000-01-01", "--to", today, "--to", today),
+    ]);
+    expect(all.code, all.stderr).toBe(0);
+    const period = JSON.parse(all.stdout) as {
+      scope: { kind: string; from: string; to: string };
+      runs: { id: string }[];
+    };
+    expect(period.scope).toMatchObject({ kind: "period", from: "2000-01-01T00:00:00.000Z" });
+    // A day given as --to includes that day: the period ends when the next one starts.
+    expect(new Date(period.scope.to).getTime() - new Date(`${today}T00:00:00Z`).getTime()).toBe(86_400_000);
+    expect(period.runs.map((r) => r.id).sort()).toEqual(runs.map((r) => r.id).sort());
+    expect(before.code).toBe(0);
+    expect((JSON.parse(before.stdout) as { runs: unknown[] }).runs).toEqual([]);
+    expect(csv.code).toBe(0);
+    expect(csv.stdout.split("\n")[0]).toContain(",");
+
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--from: give a date (2026-11-01) or a date and time");
+    expect(bad.stderr).toContain('got "last tuesday"');
+    expect(backwards.code).toBe(2);
+    expect(backwards.stderr).toContain("--to: the period must end after it starts");
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toContain("--run and --from: report on a run or on a period, not both");
+    expect(emailed.code).toBe(2);
+    expect(emailed.stderr).toContain("--email sends a run's report; leave out --from/--to");
+    expect(twoEnds.code).toBe(2);
+    expect(twoEnds.stderr).toContain("--to: a period has one end");
+  });
 });
 
 describe("ledgerlink init, config and migrate (no QBO needed)", () => {

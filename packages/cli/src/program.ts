@@ -124,7 +124,7 @@ export const verbs: readonly VerbEntry[] = [
   {
     name: "report",
     term: "report [options]",
-    description: "Print the post-sync report of a run (the latest by default), or email it",
+    description: "Print the post-sync report of a run (the latest by default) or a period, or email it",
     load: async () => (await import("./commands/report.js")).registerReport,
   },
   {

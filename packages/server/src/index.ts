@@ -25,6 +25,7 @@ export * from "./errors-fix.js";
 export * from "./errors-lookup.js";
 export * from "./review-view.js";
 export * from "./reports/sync-report.js";
+export * from "./reports/report-period.js";
 export * from "./reports/report-schema.js";
 export * from "./reports/report-csv.js";
 export * from "./reports/report-html.js";
