@@ -113,6 +113,8 @@ export interface WebhookEndpoint {
   description: string;
   eventTypes: OutboundEventType[];
   enabled: boolean;
+  /** Why Ledgerlink turned it off (the receiver answered 410 Gone); null otherwise. */
+  disabledReason: string | null;
   secretHint: string;
   createdAt: string;
   updatedAt: string;
@@ -132,6 +134,7 @@ function endpointOf(r: Selectable<OutboundEndpointsTable>): SigningEndpoint {
     description: r.description,
     eventTypes: JSON.parse(r.event_types) as OutboundEventType[],
     enabled: toBool(r.enabled),
+    disabledReason: r.disabled_reason,
     secretHint: r.secret_hint,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -147,6 +150,7 @@ const publicEndpoint = (e: SigningEndpoint): WebhookEndpoint => ({
   description: e.description,
   eventTypes: e.eventTypes,
   enabled: e.enabled,
+  disabledReason: e.disabledReason,
   secretHint: e.secretHint,
   createdAt: e.createdAt,
   updatedAt: e.updatedAt,
@@ -254,6 +258,7 @@ export class OutboundStore {
         secret_hint: input.secretHint,
         previous_sealed_secret: null,
         previous_secret_until: null,
+        disabled_reason: null,
         created_at: input.at,
         updated_at: input.at,
       })
@@ -305,7 +310,8 @@ export class OutboundStore {
         ...(patch.eventTypes === undefined
           ? {}
           : { event_types: JSON.stringify([...new Set(patch.eventTypes)]) }),
-        ...(patch.enabled === undefined ? {} : { enabled: patch.enabled ? 1 : 0 }),
+        // A person's change of state replaces any reason Ledgerlink gave for turning it off.
+        ...(patch.enabled === undefined ? {} : { enabled: patch.enabled ? 1 : 0, disabled_reason: null }),
         updated_at: at,
       })
       .where("company_id", "=", this.companyId)
@@ -530,11 +536,16 @@ export class OutboundStore {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  /** The outcome of one attempt: a log row, and the delivery delivered, retried at `retryAt`, or failed. */
+  /**
+   * The outcome of one attempt: a log row, and the delivery delivered, retried at `retryAt`, or failed.
+   * `disableEndpoint`: the receiver is gone (410), so its endpoint is turned off with this reason in the
+   * same commit; its pending deliveries wait, and go out in order if a person enables it again.
+   */
   async recordAttempt(
     delivery: Delivery,
     attempt: Omit<DeliveryAttempt, "attempt">,
     next: { state: "delivered" } | { state: "pending"; retryAt: string } | { state: "failed" },
+    disableEndpoint?: { reason: string },
   ): Promise<void> {
     const number = delivery.attempts + 1;
     await this.db.transaction().execute(async (trx) => {
@@ -566,6 +577,13 @@ export class OutboundStore {
         .where("company_id", "=", this.companyId)
         .where("id", "=", delivery.id)
         .execute();
+      if (disableEndpoint)
+        await trx
+          .updateTable("outbound_endpoints")
+          .set({ enabled: 0, disabled_reason: disableEndpoint.reason, updated_at: attempt.at })
+          .where("company_id", "=", this.companyId)
+          .where("id", "=", delivery.endpointId)
+          .execute();
     });
   }
 }

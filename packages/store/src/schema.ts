@@ -330,6 +330,8 @@ export interface OutboundEndpointsTable {
   previous_secret_until: string | null;
   created_at: string;
   updated_at: string;
+  /** Why Ledgerlink turned it off (a 410 Gone); null when enabled or turned off by a person. */
+  disabled_reason: string | null;
 }
 
 /** One event to one endpoint: pending until delivered, failed after the last retry. */

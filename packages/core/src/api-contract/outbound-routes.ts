@@ -62,7 +62,7 @@ export const outboundRoutes: readonly ApiRoute[] = [
     tag: "webhooks",
     summary: "Changes an endpoint's URL, description or event types, or disables / enables it",
     description:
-      "A disabled endpoint still collects deliveries; they go out, in order, once it is enabled again.",
+      "Events written while an endpoint is disabled are not queued for it; deliveries already pending wait and go out, in order, once it is enabled again. Ledgerlink disables an endpoint itself when its receiver answers 410 Gone (`disabledReason` says so); enabling it clears the reason.",
     params: webhookEndpointParams,
     body: updateWebhookEndpointBody,
     success: { status: 200, schema: webhookEndpointSchema },

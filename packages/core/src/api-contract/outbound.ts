@@ -134,6 +134,8 @@ export const webhookEndpointSchema = named(
     /** Empty: every event type. */
     eventTypes: z.array(outboundEventTypeSchema),
     enabled: z.boolean(),
+    /** Why Ledgerlink turned it off: the receiver answered 410 Gone. Null when enabled or turned off by hand. */
+    disabledReason: z.string().nullable(),
     /** The last four characters of the secret, to tell secrets apart; the secret is shown once. */
     secretHint: z.string(),
     createdAt: z.string(),

@@ -25,6 +25,8 @@ interface Endpoint {
   description: string;
   eventTypes: string[];
   enabled: boolean;
+  /** Why Ledgerlink turned it off (the receiver answered 410 Gone). */
+  disabledReason: string | null;
   secretHint: string;
 }
 interface Delivery {
@@ -110,7 +112,14 @@ export function IntegrationsScreen() {
                   <td>{e.url}</td>
                   <td>{e.eventTypes.length === 0 ? "all" : e.eventTypes.join(", ")}</td>
                   <td>…{e.secretHint}</td>
-                  <td>{e.enabled ? "enabled" : "disabled"}</td>
+                  <td>
+                    {e.enabled ? "enabled" : "disabled"}
+                    {e.disabledReason && (
+                      <div className="muted" data-testid="endpoint-disabled-reason">
+                        {e.disabledReason}
+                      </div>
+                    )}
+                  </td>
                   <td>
                     <button
                       type="button"

@@ -34,6 +34,8 @@ export interface DeliverReport {
   delivered: number;
   retrying: number;
   failed: number;
+  /** Attempts answered 410 Gone: the endpoint was turned off, its deliveries wait. */
+  disabled: number;
 }
 
 /** How much of a receiver's answer the delivery log keeps. */
@@ -47,15 +49,19 @@ export const responseBodyLimit = 1000;
  * reports attempts (the next event of a subject becomes due when the one before it is delivered).
  */
 export async function deliverDueEvents(o: DeliverOptions): Promise<DeliverReport> {
-  const report: DeliverReport = { attempted: 0, delivered: 0, retrying: 0, failed: 0 };
+  const report: DeliverReport = { attempted: 0, delivered: 0, retrying: 0, failed: 0, disabled: 0 };
   const companies = o.companyIds ?? (await o.store.listCompanies()).map((c) => c.id);
   for (const companyId of companies) {
     const outbound = o.store.company(companyId).outbound;
     const due = await outbound.dueDeliveries(o.now().toISOString(), o.batch ?? 100);
     const queue = [...due];
+    // Endpoints that answered 410 in this pass: their other deliveries read with it are not tried.
+    const gone = new Set<string>();
     const worker = async (): Promise<void> => {
       for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+        if (gone.has(next.endpoint.id)) continue;
         const outcome = await attempt(o, companyId, next);
+        if (outcome === "disabled") gone.add(next.endpoint.id);
         if (outcome === "skipped") continue;
         report.attempted++;
         report[outcome]++;
@@ -70,7 +76,7 @@ async function attempt(
   o: DeliverOptions,
   companyId: string,
   { delivery, event, endpoint }: DueDelivery,
-): Promise<"delivered" | "retrying" | "failed" | "skipped"> {
+): Promise<"delivered" | "retrying" | "failed" | "disabled" | "skipped"> {
   const outbound = o.store.company(companyId).outbound;
   const timeoutMs = o.timeoutMs ?? 10_000;
   const startedAt = o.now();
@@ -107,14 +113,20 @@ async function attempt(
   }
   const ok = error === null;
   const number = delivery.attempts + 1;
-  const next = ok
-    ? ({ state: "delivered" } as const)
-    : number >= retryPolicy.maxAttempts
-      ? ({ state: "failed" } as const)
-      : ({
-          state: "pending",
-          retryAt: new Date(o.now().getTime() + retryDelayMs(number, o.random)).toISOString(),
-        } as const);
+  // 410 Gone: the receiver says this URL is not coming back. Retrying would only knock on a closed
+  // door, so the endpoint is turned off (with the reason shown) and the delivery waits, pending, for
+  // a person to fix the URL or enable it again.
+  const gone = statusCode === 410;
+  const next = gone
+    ? ({ state: "pending", retryAt: o.now().toISOString() } as const)
+    : ok
+      ? ({ state: "delivered" } as const)
+      : number >= retryPolicy.maxAttempts
+        ? ({ state: "failed" } as const)
+        : ({
+            state: "pending",
+            retryAt: new Date(o.now().getTime() + retryDelayMs(number, o.random)).toISOString(),
+          } as const);
   await outbound.recordAttempt(
     delivery,
     {
@@ -126,7 +138,13 @@ async function attempt(
       responseBody,
     },
     next,
+    gone
+      ? {
+          reason: `${endpoint.url} answered 410 Gone at ${startedAt.toISOString()}: deliveries stopped; fix the URL or enable the endpoint again to resume`,
+        }
+      : undefined,
   );
+  if (gone) return "disabled";
   return next.state === "pending" ? "retrying" : next.state;
 }
 

@@ -10,7 +10,7 @@ import { deliverDueEvents } from "./deliver-due-events.js";
 import { verifyWebhook, WebhookSignatureError } from "./webhook-signature.js";
 import { webhookSecretSealer } from "./webhook-secrets.js";
 
-type Mode = "up" | "503" | "accept-then-503";
+type Mode = "up" | "503" | "accept-then-503" | "gone";
 
 /**
  * The business app's side: a real HTTP server on loopback that verifies each delivery's signature and
@@ -24,6 +24,7 @@ class Receiver {
   /** First acceptance order, per subject. */
   order = new Map<string, string[]>();
   refusedSignatures = 0;
+  goneAnswers = 0;
   private server: Server | undefined;
   port = 0;
 
@@ -69,6 +70,11 @@ class Receiver {
     expect(req.headers["ledgerlink-event-id"]).toBe(event.id);
     if (this.mode === "503") {
       res.writeHead(503, { "content-type": "text/plain" }).end("maintenance");
+      return;
+    }
+    if (this.mode === "gone") {
+      this.goneAnswers++;
+      res.writeHead(410, { "content-type": "text/plain" }).end("this hook was removed");
       return;
     }
     this.arrivals.push(event);
@@ -294,5 +300,97 @@ describe.each(testDatabases())("outbound webhooks to a receiver on loopback ($di
         nowSeconds: ts,
       }),
     ).toThrow(WebhookSignatureError);
+  });
+
+  it("turns an endpoint off on 410 Gone, with the reason in the API, instead of retrying; enabled again, it resumes in order", async () => {
+    h = await startApiHarness(database);
+    const harness = h;
+    const base = `/api/v1/companies/${h.company}`;
+    let skewMs = 0;
+    const now = () => new Date(Date.now() + skewMs);
+    receiver = new Receiver(() => Math.floor(now().getTime() / 1000));
+    await receiver.listen();
+    const rx = receiver;
+    const created = expectContract<{ id: string; secret: string }>(
+      "createWebhookEndpoint",
+      await h.call("POST", `${base}/webhook-endpoints`, { url: rx.url }),
+      201,
+    );
+    rx.secret = created.secret;
+    const sealer = webhookSecretSealer(
+      new ConnectionService({
+        store: h.store,
+        config: loadConfig({
+          LEDGERLINK_COMPANY: h.company,
+          QBO_BASE_URL: "http://127.0.0.1:1",
+          LEDGERLINK_TOKEN_KEY: Buffer.alloc(32, 7).toString("base64"),
+        }),
+        clock: systemClock,
+      }),
+    );
+    // One attempt at a time, so the pass shows it stops at the first 410 (attempts already in flight to
+    // the same endpoint would each finish and log their own 410).
+    const deliver = () =>
+      deliverDueEvents({
+        store: harness.store,
+        openSecret: sealer.open,
+        now,
+        random: () => 0.5,
+        concurrency: 1,
+      });
+    const outbound = h.store.company(h.company).outbound;
+    const synced = (ref: string, runId: string) => ({
+      type: "record.synced" as const,
+      subject: ref,
+      data: { ref, runId, action: "created", qboEntity: "Customer", qboId: "1" },
+    });
+    const at = () => now().toISOString();
+    const written = await outbound.write(
+      [synced("C:1", "r1"), synced("C:2", "r1"), synced("C:1", "r2")],
+      at(),
+    );
+
+    // The receiver says the hook is gone: one knock, then the endpoint is off and nothing else is tried.
+    rx.mode = "gone";
+    expect(await deliver()).toEqual({ attempted: 1, delivered: 0, retrying: 0, failed: 0, disabled: 1 });
+    expect(rx.goneAnswers).toBe(1);
+    const endpoint = expectContract<{ enabled: boolean; disabledReason: string | null }>(
+      "getWebhookEndpoint",
+      await h.call("GET", `${base}/webhook-endpoints/${created.id}`),
+      200,
+    );
+    expect(endpoint.enabled).toBe(false);
+    expect(endpoint.disabledReason).toMatch(/answered 410 Gone at .*enable the endpoint again/);
+    expect(endpoint.disabledReason).toContain(rx.url);
+    const list = expectContract<{ items: { id: string; disabledReason: string | null }[] }>(
+      "listWebhookEndpoints",
+      await h.call("GET", `${base}/webhook-endpoints`),
+      200,
+    );
+    expect(list.items.map((e) => e.disabledReason)).toEqual([endpoint.disabledReason]);
+    const deliveries = expectContract<{
+      items: { eventId: string; state: string; attempts: number; lastStatusCode: number | null }[];
+    }>("listWebhookDeliveries", await h.call("GET", `${base}/webhook-deliveries?limit=50`), 200);
+    // Nothing lost: every delivery still pending; the one that met the 410 has it in its log.
+    expect(deliveries.items.every((d) => d.state === "pending")).toBe(true);
+    expect(deliveries.items.filter((d) => d.attempts > 0).map((d) => d.lastStatusCode)).toEqual([410]);
+
+    // Hours later (past every back-off), still nothing retried while it is off.
+    skewMs = 6 * 3_600_000;
+    expect((await deliver()).attempted).toBe(0);
+    expect(rx.goneAnswers).toBe(1);
+
+    // The app is back and a person enables the endpoint: the reason clears, everything arrives in order.
+    rx.mode = "up";
+    const enabled = expectContract<{ enabled: boolean; disabledReason: string | null }>(
+      "updateWebhookEndpoint",
+      await h.call("PUT", `${base}/webhook-endpoints/${created.id}`, { enabled: true }),
+      200,
+    );
+    expect(enabled).toMatchObject({ enabled: true, disabledReason: null });
+    for (let r = await deliver(); r.attempted > 0; r = await deliver()) expect(r.disabled).toBe(0);
+    expect(rx.order.get("C:1")).toEqual([written[0]!.id, written[2]!.id]);
+    expect(rx.order.get("C:2")).toEqual([written[1]!.id]);
+    expect(rx.arrivals).toHaveLength(3);
   });
 });

@@ -9,6 +9,7 @@ import { syncOutbox } from "./0007-sync-outbox.js";
 import { apiIndexes } from "./0008-api-indexes.js";
 import { reportRecipients } from "./0009-report-recipients.js";
 import { outboundEvents } from "./0012-outbound-events.js";
+import { outboundEndpointDisabledReason } from "./0012-outbound-events-disabled-reason.js";
 import { auth } from "./0010-auth.js";
 import { rateBudgets } from "./0011-rate-budgets.js";
 
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   "0008-api-indexes": apiIndexes,
   "0009-report-recipients": reportRecipients,
   "0012-outbound-events": outboundEvents,
+  "0012-outbound-events-disabled-reason": outboundEndpointDisabledReason,
   "0010-auth": auth,
   "0011-rate-budgets": rateBudgets,
 };
