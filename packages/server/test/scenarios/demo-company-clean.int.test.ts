@@ -41,11 +41,19 @@ describe.each(testDatabases().filter((d) => d.dialect === "sqlite"))(
         ])
           expect(titles).toContain(family);
 
-        // 1. Big Duplicating Co. (seed 000) and the Maple Street site: the same customers QBO has, link them.
+        // Seed 001: Acme Plumbing, Inc. is linked to QBO's "Acme Plumbing Inc" (same name once "Inc" and
+        // the comma are set aside, same phone), not created again: nothing to merge in QuickBooks.
+        const acme = (await h.call<{ link: { qboId: string } | null }>("GET", `${s.base}/records/C:1050`))
+          .body;
+        expect(acme.link?.qboId).toBe("201");
+        // 1. Big Duplicating Co. (seed 000) and the Maple Street site: QBO has the same names, so they wait
+        //    in match review rather than being created twice. They are the same customers: link them.
         // 2. Harbor Dental and Coastal Bakery: QBO's inactive copies are the same customers, link them.
-        for (const ref of ["C:1042", "C:1054", "C:1055", "C:1053", "C:1062"]) {
+        //    So is John Smith, whom QBO has as "Smith, John" with nothing else to compare.
+        for (const ref of ["C:1042", "C:1054", "C:1055", "C:1053", "C:1062", "C:1052"]) {
           const p = await s.problem(ref, "duplicate");
-          await s.fix(p.id, "link", s.offered(p, "link").params);
+          expect(p.source, ref).toBe("review");
+          await s.fix(p.id, "accept-match", s.offered(p, "accept-match").params);
         }
         // 3. Rivera Landscaping (a supplier), Dana Lee (an employee), Smith Plumbing (another business):
         //    different customers, take the first rename proposed.
@@ -70,14 +78,8 @@ describe.each(testDatabases().filter((d) => d.dialect === "sqlite"))(
         await s.fix(handmade.id, "link", s.offered(handmade, "link").params);
         const creditMemo = await s.problem("INV:INV-00417", "duplicate");
         await s.fix(creditMemo.id, "renumber", s.offered(creditMemo, "renumber").params);
-        // 7. Acme Plumbing, Inc. was created anew (seed 001): merge QBO's old "Acme Plumbing Inc" into it
-        //    in QuickBooks; its hand-typed invoice 1002 is then the app's own, and the card payment too.
-        const acme = (await h.call<{ link: { qboId: string } | null }>("GET", `${s.base}/records/C:1050`))
-          .body;
-        expect(acme.link).not.toBeNull();
-        h.realm().mergeCustomers("201", acme.link!.qboId);
-
-        // Sync again: what the fixes unblocked goes out; follow-ups appear (inactive references, the payment).
+        // Sync again: what the fixes unblocked goes out; follow-ups appear (inactive references, and Acme's
+        // hand-typed invoice 1002 and card payment already in QBO under the customer it is linked to).
         for (let round = 0; round < 4; round++) {
           await s.syncNow();
           const open = (await s.errors()).items.filter((e) => e.severity === "blocks");
@@ -88,6 +90,12 @@ describe.each(testDatabases().filter((d) => d.dialect === "sqlite"))(
 
         // Every app record is in QBO once; QBO's hand-typed twins were linked, not duplicated.
         const qbo = h.realm();
+        expect(
+          qbo.list("Customer").filter((c) => /^acme plumbing/i.test(String(c["DisplayName"]))),
+        ).toHaveLength(1);
+        expect(
+          qbo.list("Customer").filter((c) => /^big duplicating/i.test(String(c["DisplayName"]))),
+        ).toHaveLength(1);
         expect(qbo.list("Invoice").filter((i) => i["DocNumber"] === "20101")).toHaveLength(1);
         expect(qbo.list("Invoice").filter((i) => i["DocNumber"] === "1002")).toHaveLength(1);
         expect(qbo.list("Payment").filter((p) => p["PaymentRefNum"] === "ch_1002")).toHaveLength(1);
