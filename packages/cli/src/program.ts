@@ -140,6 +140,13 @@ export const verbs: readonly VerbEntry[] = [
       "Connect the company to QuickBooks: open the printed URL, consent, and the CLI catches the callback",
     load: async () => (await import("./commands/connect.js")).registerConnect,
   },
+  {
+    name: "global-sync",
+    term: "global-sync [options]",
+    description:
+      "Bring customers and items that exist only in QuickBooks into the app's records (origin qbo, linked)",
+    load: async () => (await import("./commands/global-sync.js")).registerGlobalSync,
+  },
 ];
 
 function rootCommand(): Command {
