@@ -75,21 +75,20 @@ export function registerDemo(program: Command): void {
   database:      ${config.databaseUrl}
 ${signIn}What to try first (the seed articles' problems; docs/first-sync.md walks through them):
   1. Open the console and press Sync Now. About 3,700 records go to QuickBooks in batches of 30 within
-     QBO's limits (about two minutes); 29 are held back, each with its reason, in Errors.
-  2. Errors > Duplicates: "Big Duplicating Co." (C:1042) was typed into QBO by hand and is the same
-     customer: Link. The same for Maple Street Apartments, Unit 4B, and Harbor Dental and Coastal
-     Bakery (QBO's inactive copies).
+     QBO's limits (about two minutes); the ones held back or waiting for a person are in Errors, each
+     with its reason. "Acme Plumbing, Inc." is linked to QBO's "Acme Plumbing Inc" (seed 001: same
+     name once punctuation and "Inc" are set aside, same phone), not created a second time.
+  2. Errors > Duplicates (match review): "Big Duplicating Co." (C:1042) was typed into QBO by hand
+     and is the same customer: "Same customer: link them". The same for Maple Street Apartments, Unit
+     4B, John Smith ("Smith, John"), and Harbor Dental and Coastal Bakery (QBO's inactive copies).
   3. Rivera Landscaping is a supplier in QBO, Dana Lee an employee, Smith Plumbing another business:
      Rename each with one of the proposals.
   4. Mapping: Annual Inspection and Extended Warranty have no income account: use "Services".
   5. Closed books: date the three December 2025 invoices 2026-01-01. Duplicates: invoice 20101 was typed
      into QBO by hand (Link); 20417 is a credit memo's number (Renumber).
-  6. "Acme Plumbing, Inc." was created beside QBO's "Acme Plumbing Inc" (seed 001). Merge them the way
-     you would in QBO (search "Acme" for the new one's QuickBooks Id):
-       curl -X POST ${emulator.url}/_emulator/realms/${emu.defaultRealmId}/customers/merge \\
-         -H 'content-type: application/json' -d '{"fromId":"201","intoId":"<new Id>"}'
-  7. Sync Now again and fix what it uncovers (Reactivate the inactive customer and item; Link the card
-     payment ch_1002 another integration recorded) until Errors is empty. Reports has the post-sync
+  6. Sync Now again and fix what it uncovers (Reactivate the inactive customer and item; Link Acme's
+     invoice 1002 typed into QBO by hand and the card payment ch_1002 another integration recorded)
+     until Errors is empty. Reports has the post-sync
      report and the unmatched-customers CSV export. Start over with: npm start -- --reset
   The same over the HTTP API, in another terminal:
     curl -H 'authorization: Bearer ${demoKey}' ${server.url}/api/v1/companies/${config.company}/errors
