@@ -111,4 +111,12 @@ describe("QboClient against the emulator over HTTP", () => {
     const found = await client.queryAll(select("Customer").where("DisplayName", "=", "Flaky Network Co"));
     expect(found.map((c) => c.Id)).toEqual([saved.Id]);
   });
+
+  it("keeps reading through three 503s in a row (a read is not limited to one resubmit)", async () => {
+    const realm = emulator.realm(realmId);
+    realm.injectFault({ kind: "503", times: 3, pathIncludes: "/query" });
+    const found = await client.queryAll(select("Customer").where("DisplayName", "=", "Flaky Network Co"));
+    expect(found).toHaveLength(1);
+    expect(realm.requestLog.slice(-4).map((e) => e.status)).toEqual([503, 503, 503, 200]);
+  });
 });

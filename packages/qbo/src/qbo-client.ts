@@ -464,7 +464,9 @@ export class QboClient implements QboCustomerApi {
         }
         forceRefresh = false;
         const decision: RetryDecision =
-          retry === false ? { retry: false, delayMs: 0, reason: "retries off" } : decide(err, attempt, retry);
+          retry === false
+            ? { retry: false, delayMs: 0, reason: "retries off" }
+            : decide(err, attempt, retry, { idempotent: req.method === "GET" });
         if (!decision.retry) throw err;
         this.o.onRetry?.({ path: req.path, attempt, error: err, decision });
         await sleep(decision.delayMs);

@@ -77,4 +77,12 @@ describe("decide", () => {
     expect(decide(fault(500, "10000"), 1).retry).toBe(true);
     expect(decide(fault(500, "10000"), 2).retry).toBe(false);
   });
+
+  it("retries a read that met SystemFault 10000 like any 5xx (only writes are resubmitted once)", () => {
+    const read = { idempotent: true };
+    expect(decide(fault(503, "10000"), 2, { maxAttempts: 5 }, read).retry).toBe(true);
+    expect(decide(fault(503, "10000"), 4, { maxAttempts: 5 }, read).retry).toBe(true);
+    expect(decide(fault(503, "10000"), 5, { maxAttempts: 5 }, read).retry).toBe(false);
+    expect(decide(fault(503, "10000"), 2, { maxAttempts: 5 }, { idempotent: false }).retry).toBe(false);
+  });
 });

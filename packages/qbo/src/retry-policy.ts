@@ -38,6 +38,8 @@ export function decide(
   err: unknown,
   attempt: number,
   options: Partial<RetryPolicyOptions> = {},
+  /** A read (GET) changes nothing in QBO, so it may be repeated as often as the policy allows. */
+  request: { idempotent: boolean } = { idempotent: false },
 ): RetryDecision {
   const o = { ...defaultRetryPolicy, ...options };
   const no = (reason: string): RetryDecision => ({ retry: false, delayMs: 0, reason });
@@ -49,8 +51,12 @@ export function decide(
         ? `not retryable (${err.name} ${err.code ?? err.status ?? ""})`.trim()
         : "not retryable (unknown error)",
     );
-  // QBO's guidance for SystemFault 10000 is to resubmit once, not to keep hammering.
-  const max = err instanceof QboError && err.code === "10000" ? Math.min(o.maxAttempts, 2) : o.maxAttempts;
+  // QBO's guidance for SystemFault 10000 is to resubmit a write once, not to keep hammering. A read is
+  // retried like any 5xx: giving up after two lost a whole sync's pull to two 503s in a row.
+  const max =
+    err instanceof QboError && err.code === "10000" && !request.idempotent
+      ? Math.min(o.maxAttempts, 2)
+      : o.maxAttempts;
   if (attempt >= max) return no(`${why}; gave up after ${attempt} attempts`);
 
   if (err instanceof QboRateLimitError) {
