@@ -16,7 +16,7 @@ import {
   type SyncKind,
   type SyncRunSummary,
 } from "@ledgerlink/core";
-import type { Kysely, Selectable } from "kysely";
+import { sql, type Kysely, type Selectable } from "kysely";
 import { insertAuditEvent } from "./audit-event.js";
 import { newId } from "./ids.js";
 import { writeOutboundEvents } from "./outbound-store.js";
@@ -431,22 +431,39 @@ export class SyncEngineStore {
 
   async confirmOps(items: readonly { op: OutboxOp; link: RecordLink | null }[], at: string): Promise<void> {
     if (items.length === 0) return;
+    // A handful of statements per call, not three per record: this commit follows every QBO call, and
+    // at QBO's limits its cost decides how fast a lane can send the next batch.
     await this.db.transaction().execute(async (trx) => {
-      for (const { op, link } of items) {
+      for (let i = 0; i < items.length; i += CHUNK) {
+        const part = items.slice(i, i + CHUNK);
+        const byId = (value: (item: (typeof part)[number]) => string | null) =>
+          sql<string | null>`case ${sql.join(
+            part.map((item) => sql`when id = ${item.op.id} then ${value(item)}`),
+            sql` `,
+          )} end`;
         await trx
           .updateTable("sync_ops")
           .set({
             state: "confirmed",
-            qbo_id: link?.qboId ?? op.qboId ?? null,
-            sync_token: link?.syncToken ?? null,
+            qbo_id: byId(({ op, link }) => link?.qboId ?? op.qboId ?? null),
+            sync_token: byId(({ link }) => link?.syncToken ?? null),
             updated_at: at,
           })
           .where("company_id", "=", this.companyId)
-          .where("id", "=", op.id)
+          .where(
+            "id",
+            "in",
+            part.map(({ op }) => op.id),
+          )
           .execute();
-        const { entity, localId } = linkKey(op.ref);
-        if (link) await upsertLink(trx, this.companyId, link);
-        else if (op.action === "delete") {
+        await upsertLinks(
+          trx,
+          this.companyId,
+          part.flatMap(({ link }) => (link ? [link] : [])),
+        );
+        for (const { op, link } of part) {
+          if (link || op.action !== "delete") continue;
+          const { entity, localId } = linkKey(op.ref);
           await trx
             .deleteFrom("links")
             .where("company_id", "=", this.companyId)
@@ -458,7 +475,7 @@ export class SyncEngineStore {
           .updateTable("sync_errors")
           .set({ resolved_at: at })
           .where("company_id", "=", this.companyId)
-          .where("ref", "=", op.ref)
+          .where("ref", "in", [...new Set(part.map(({ op }) => op.ref))])
           .where("resolved_at", "is", null)
           .execute();
       }
@@ -787,6 +804,40 @@ export class SyncEngineStore {
 }
 
 /** Saves a record's link (one per record; the links table keeps QBO ↔ app one to one). */
+/** Many links in one statement (each row replaces the link of its record). */
+async function upsertLinks(
+  db: Kysely<Database>,
+  companyId: string,
+  links: readonly RecordLink[],
+): Promise<void> {
+  if (links.length === 0) return;
+  await db
+    .insertInto("links")
+    .values(
+      links.map((link) => {
+        const { entity, localId } = linkKey(link.ref);
+        return {
+          company_id: companyId,
+          entity,
+          local_id: localId,
+          qbo_id: link.qboId,
+          sync_token: link.syncToken,
+          fingerprint: link.fingerprint,
+          last_synced_at: link.lastSyncedAt,
+        };
+      }),
+    )
+    .onConflict((oc) =>
+      oc.columns(["company_id", "entity", "local_id"]).doUpdateSet((eb) => ({
+        qbo_id: eb.ref("excluded.qbo_id"),
+        sync_token: eb.ref("excluded.sync_token"),
+        fingerprint: eb.ref("excluded.fingerprint"),
+        last_synced_at: eb.ref("excluded.last_synced_at"),
+      })),
+    )
+    .execute();
+}
+
 async function upsertLink(db: Kysely<Database>, companyId: string, link: RecordLink): Promise<void> {
   const { entity, localId } = linkKey(link.ref);
   const values = {
