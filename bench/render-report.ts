@@ -24,6 +24,7 @@ interface Result {
 }
 interface RunAll {
   startedAt: string;
+  commit?: string;
   finishedAt: string;
   machine: string;
   cpus: number;
@@ -196,7 +197,7 @@ export function renderReport(): string {
         `${load1(runAll.loadAverage.atEnd)} at the end, mean 1-minute load ${mean.toFixed(1)} while the benches ran, ` +
         `on ${runAll.cpus} cores shared with other engineers' builds and tests (figures that depend on CPU time are pessimistic).`,
       "",
-      `**Run:** ${runAll.startedAt} → ${runAll.finishedAt}, ${Math.round(
+      `**Run:** commit ${runAll.commit ?? "unknown"}, ${runAll.startedAt} → ${runAll.finishedAt}, ${Math.round(
         runAll.benches.reduce((a, b) => a + b.seconds, 0),
       )} s of benches.`,
       "",

@@ -66,9 +66,14 @@ const tsc = spawnSync(
 );
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
+// Which code was measured: the checkout's commit (or BENCH_COMMIT when run from an exported tree).
+const git = spawnSync("git", ["-C", root, "rev-parse", "--short", "HEAD"], { encoding: "utf8" });
+const commit = git.status === 0 ? git.stdout.trim() : (process.env.BENCH_COMMIT ?? "unknown");
+
 const round2 = (l) => l.map((x) => Math.round(x * 100) / 100);
 const run = {
   startedAt: new Date().toISOString(),
+  commit,
   finishedAt: "",
   machine: `${cpus().length} × ${cpus()[0]?.model ?? "unknown cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}`,
   cpus: cpus().length,

@@ -98,6 +98,23 @@ async function engineRun() {
     const result = await runCompanySync({ store, companyId: "bench", client, clock: systemClock });
     const seconds = (realm.now().getTime() - start) / 1000;
     const run = result.run!;
+    // Where the time went: the pull and plan before the first write, then the writes minute by minute.
+    const writes = realm.requestLog
+      .filter((r) => r.method === "POST")
+      .map((r) => ({ ...r, t: Date.parse(r.time) }));
+    const firstWrite = Math.min(...writes.map((w) => w.t));
+    const perMinute: { batches: number; requests: number }[] = [];
+    for (const w of writes) {
+      const m = Math.floor((w.t - firstWrite) / 60_000);
+      perMinute[m] ??= { batches: 0, requests: 0 };
+      perMinute[m]!.requests++;
+      if (w.path.includes("/batch")) perMinute[m]!.batches++;
+    }
+    console.log(
+      `engine: pull + plan ${((firstWrite - start) / 1000).toFixed(0)} emulated s before the first write; ` +
+        `writes per emulated minute (batch calls / all requests): ${perMinute.map((m) => `${m?.batches ?? 0}/${m?.requests ?? 0}`).join(", ")}; ` +
+        `limiter waits ${Math.round(run.throttleWaitMs / 1000)} s summed over calls`,
+    );
     if (run.counts.created !== data.customers.length + data.invoices.length + 1)
       throw new Error(`engine run did not create everything: ${JSON.stringify(run.counts)}`);
     return {
@@ -172,6 +189,8 @@ const engine = await engineRun();
 console.log(
   `engine: ${engine.operations} operations in ${engine.calls} calls, ${engine.seconds.toFixed(0)} emulated s (minimum ${minimumSeconds} s)`,
 );
+// SYNC_BENCH_ENGINE_ONLY=1: the engine's run alone, for profiling; no result is written.
+if (process.env["SYNC_BENCH_ENGINE_ONLY"]) process.exit(0);
 const naive = await naiveRun();
 console.log(`naive: ${naive.seconds.toFixed(0)} emulated s, ${naive.throttled} × 429`);
 
