@@ -55,6 +55,8 @@ describe.each(testDatabases())("the Integrations screen in a browser ($dialect)"
   let receiverUrl: string;
   const received: Received[] = [];
   let secret = "";
+  /** The receiver answers 410 Gone: the business app removed the hook. */
+  let gone = false;
   let openSecret: Parameters<typeof deliverDueEvents>[0]["openSecret"];
 
   beforeAll(async () => {
@@ -82,7 +84,8 @@ describe.each(testDatabases())("the Integrations screen in a browser ($dialect)"
           subject: body.subject,
           signatureProblem,
         });
-        res.writeHead(200, { "content-type": "text/plain" }).end("thanks");
+        if (gone) res.writeHead(410, { "content-type": "text/plain" }).end("this hook was removed");
+        else res.writeHead(200, { "content-type": "text/plain" }).end("thanks");
       });
     });
     await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
@@ -134,7 +137,7 @@ describe.each(testDatabases())("the Integrations screen in a browser ($dialect)"
   const deliveryRow = (ref: string) =>
     page.getByTestId("webhook-deliveries").getByRole("row").filter({ hasText: ref });
 
-  it("adds an endpoint (secret shown once), brings a QBO-only customer in, sees its delivery and redelivers it", async () => {
+  it("adds an endpoint (secret shown once), brings a QBO-only customer in, sees its delivery and redelivers it; a 410 turns it off with the reason shown", async () => {
     await page.goto(app.url + "/");
     await app.signIn(page);
     await goTo("Connection settings");
@@ -223,6 +226,29 @@ describe.each(testDatabases())("the Integrations screen in a browser ($dialect)"
       ["delivered", 2],
     ]);
     await shot("02-redelivered");
+
+    // The app removed the hook (410 Gone): the endpoint is turned off, and the screen says why.
+    gone = true;
+    await row.getByRole("button", { name: "Redeliver" }).click();
+    await expect.poll(() => row.textContent()).toContain("pending");
+    expect(await deliver()).toMatchObject({ attempted: 1, disabled: 1 });
+    await goTo("Overview");
+    await goTo("Integrations");
+    const endpointRow = page
+      .getByTestId("webhook-endpoints")
+      .getByRole("row")
+      .filter({ hasText: receiverUrl });
+    await expect.poll(() => endpointRow.textContent()).toContain("disabled");
+    expect(await endpointRow.getByTestId("endpoint-disabled-reason").textContent()).toMatch(
+      /answered 410 Gone at .*enable the endpoint again/,
+    );
+    await shot("03-endpoint-gone");
+    // Enabled again by a person: the reason goes, the waiting delivery goes out.
+    gone = false;
+    await endpointRow.getByRole("button", { name: "Enable" }).click();
+    await expect.poll(() => endpointRow.textContent()).toContain("enabled");
+    expect(await endpointRow.getByTestId("endpoint-disabled-reason").count()).toBe(0);
+    expect(await deliver()).toMatchObject({ attempted: 1, delivered: 1 });
   });
 
   it("shows the QuickBooks badge on the customer brought in, in the list and on its page, and not on the app's", async () => {
@@ -245,7 +271,7 @@ describe.each(testDatabases())("the Integrations screen in a browser ($dialect)"
     expect(await page.getByText("Brought in from QuickBooks by a global sync").count()).toBe(1);
     // Styled as a badge (styles.css), not bare text.
     expect(await badge.evaluate((el) => getComputedStyle(el).display)).toBe("inline-block");
-    await shot("03-customer-badge");
+    await shot("04-customer-badge");
 
     await page.goto(`${app.url}/customers/${encodeURIComponent("C:k1")}`);
     await page.getByRole("heading", { level: 1, name: "Kite Works" }).waitFor();
