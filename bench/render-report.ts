@@ -89,6 +89,13 @@ const about: Record<string, { title: string; workload: string; baseline: string;
     target:
       "every pass: 0 duplicates, 0 lost, 0 records differing, 0 crashes, every missing record an open problem with a fix",
   },
+  scale: {
+    title: "Scale-out: workers sharing one PostgreSQL",
+    workload:
+      "many companies, each its own emulated QBO company, synced by 1, 2 (and 4) worker processes through the pg-boss queue with QBO limits shared in the database",
+    baseline: "the 1-worker run of the same invocation",
+    target: "no realm over QBO's limits (≤ 1.0 of 500 req/min and 40 batches/min), 0 × 429",
+  },
   soak: {
     title: "Soak",
     workload:
@@ -99,7 +106,18 @@ const about: Record<string, { title: string; workload: string; baseline: string;
   },
 };
 
-const order = ["sync", "chaos", "soak", "throttle", "emulator", "ingest", "match", "api", "dashboard"];
+const order = [
+  "sync",
+  "chaos",
+  "soak",
+  "scale",
+  "throttle",
+  "emulator",
+  "ingest",
+  "match",
+  "api",
+  "dashboard",
+];
 
 function fmt(n: number | null): string {
   if (n === null) return "—";
