@@ -62,7 +62,21 @@ const keywords = [
   "𝒳",
 ];
 /** Token soup close to the grammar (finds parser edge cases) and raw text (finds tokenizer ones). */
+/** Queries the grammar accepts, with hostile text inside the quoted values. */
+const validQuery = fc
+  .tuple(
+    fc.constantFrom("select * from", "SELECT count(*) FROM", "select Id, DisplayName from"),
+    fc.constantFrom("Customer", "Invoice", "Item"),
+    fc.constantFrom("DisplayName", "Id", "Active"),
+    fc.string({ maxLength: 30 }),
+    fc.integer({ min: 1, max: 1000 }),
+  )
+  .map(
+    ([head, entity, field, text, max]) =>
+      `${head} ${entity} where ${field} = '${text.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}' maxresults ${max}`,
+  );
 const queryText = fc.oneof(
+  validQuery,
   fc.array(fc.constantFrom(...keywords), { maxLength: 25 }).map((t) => t.join(" ")),
   fc
     .tuple(
