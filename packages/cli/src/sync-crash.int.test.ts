@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,17 +6,9 @@ import { createEmulator } from "@ledgerlink/emulator";
 import { ingestRecords } from "@ledgerlink/server";
 import { openStore } from "@ledgerlink/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runKillable, seededRandom } from "../../../bench/kill-runner.js";
 
 const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
-
-/** A seeded generator, so a failing run can be replayed with the same kill points. */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 /**
  * 2,000 records: 100 items, 1,200 customers (100 parents with one site each) and 700 invoices, so a run
@@ -92,33 +83,16 @@ describe("a runner killed with SIGKILL at random points resumes with no duplicat
   afterAll(() => server?.close());
 
   /** Starts `ledgerlink sync`; resolves with its exit code, or kills it once QBO has seen `killAt` writes. */
-  function runner(
-    killAt?: number,
-  ): Promise<{ killedMidRun: boolean; code: number | null; stderr: string; stdout: string }> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, [bin, "sync"], { env, stdio: ["ignore", "pipe", "pipe"] });
-      let stderr = "";
-      let stdout = "";
-      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-      let killed = false;
-      const timer =
-        killAt === undefined
-          ? undefined
-          : setInterval(() => {
-              if (!killed && writes() >= killAt) {
-                killed = child.kill("SIGKILL");
-              }
-            }, 1);
-      child.on("exit", (code) => {
-        if (timer) clearInterval(timer);
-        resolve({ killedMidRun: killed, code, stderr, stdout });
-      });
+  const runner = (killAt?: number) =>
+    runKillable({
+      script: bin,
+      args: ["sync"],
+      env,
+      ...(killAt === undefined ? {} : { killWhen: () => writes() >= killAt }),
     });
-  }
 
   it("kills the runner at 20+ random points across a run of 2,000 records; the final state is exact", async () => {
-    const random = lcg(20261121);
+    const random = seededRandom(20261121);
     let kills = 0;
     let finished = false;
     for (let attempt = 0; attempt < 80 && kills < 24; attempt++) {
