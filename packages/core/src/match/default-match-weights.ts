@@ -25,15 +25,17 @@ export const DEFAULT_M: readonly (readonly number[])[] = [
 ];
 
 /**
- * Default u = P(level | different customers). An equal name's u is replaced by the name's own frequency
- * (term-frequency adjustment in PairScorer), so only its order of magnitude matters. A shared email or
+ * Default u = P(level | different customers). An equal name's u (1e-3: two different businesses in one
+ * town share a trade name far more often than an email) is the floor of the term-frequency adjustment in
+ * PairScorer: a name other customers share counts less. With it an equal name alone outweighs a close one
+ * but not an email, phone, street and postcode that all differ (two "Smith Plumbing"s). A shared email or
  * phone (a front desk, a parent's sites) is weak evidence: different customers share one often (u 0.01);
  * with the estimator's value the sites of one parent were linked to each other. A small business's
  * customers crowd into a few postcodes, so an equal postcode is weak evidence (u 0.02, not the
  * ~0.0001 of a spread-out population).
  */
 export const DEFAULT_U: readonly (readonly number[])[] = [
-  [5e-5, 5e-5, 3e-3, 0.9969],
+  [1e-3, 5e-5, 3e-3, 0.99595],
   [5e-5, 0.01, 0.98995, 1],
   [5e-5, 0.01, 0.98995, 1],
   [5e-5, 5e-5, 0.9999, 1],

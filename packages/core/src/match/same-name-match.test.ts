@@ -108,6 +108,23 @@ describe("the same business under two spellings of its name", () => {
     expect(decisionFor(r, "1042")).toMatchObject({ qboId: "200", band: "review" });
   });
 
+  it("creates a same-named business new when its email, street and postcode all differ", () => {
+    const app = {
+      id: "2001",
+      name: "Smith Plumbing",
+      email: "hello@smithplumbing-or.example",
+      address: { line1: "88 Alder St", city: "Portland", region: "OR", postalCode: "97204" },
+    };
+    const qbo = {
+      id: "207",
+      name: "Smith Plumbing",
+      email: "office@smith-tx.example",
+      address: { line1: "9 Ranch Rd", city: "Dallas", region: "TX", postalCode: "75201" },
+    };
+    // New here; the name clash with QBO's is then the validator's (renames), not a match to review.
+    expect(decisionFor(matchCustomers([app, ...smallApp], [qbo, ...smallQbo]), "2001").band).toBe("new");
+  });
+
   it("keeps different businesses that merely share a common word apart", () => {
     const app: MatchRecord[] = [
       { id: "P1", name: "Acme Plumbing, Inc.", phone: "555-010-2000" },
