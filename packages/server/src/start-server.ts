@@ -20,6 +20,8 @@ import { sharedLimiterFor } from "./jobs/worker.js";
 import { loadWorkerSettings, type WorkerSettings } from "./jobs/worker-settings.js";
 import { LedgerlinkMetrics } from "./metrics/metrics.js";
 import { loadMetricsToken } from "./metrics/operations-routes.js";
+import { OutboundDeliverer } from "./outbound/outbound-deliverer.js";
+import { webhookSecretSealer } from "./outbound/webhook-secrets.js";
 import { ensureFirstAdmin, type FirstAdmin } from "./auth/first-admin.js";
 
 export interface RunningServer {
@@ -135,6 +137,14 @@ export async function startServer(config: Config, options: StartServerOptions = 
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
+  // Webhooks to the business app: due deliveries go out every second (a job can call deliverDueEvents instead).
+  const deliverer = new OutboundDeliverer({
+    store,
+    openSecret: webhookSecretSealer(connections).open,
+    now: () => systemClock.now(),
+    onError: (err) => logger.error({ err }, "webhook delivery pass failed"),
+  });
+  deliverer.start();
   return {
     url: `http://${config.host === "0.0.0.0" || config.host === "127.0.0.1" ? "localhost" : config.host}:${port}`,
     store,
@@ -153,6 +163,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
       stopping.abort();
       await queue.stop();
       if (postgres) await store.rateBudgets.releaseHolder(holder).catch(() => undefined);
+      await deliverer.stop();
       await syncService.close();
       // Event streams never end by themselves.
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();
