@@ -78,9 +78,10 @@ ${signIn}What to try first (the seed articles' problems; docs/first-sync.md walk
      QBO's limits (about two minutes); the ones held back or waiting for a person are in Errors, each
      with its reason. "Acme Plumbing, Inc." is linked to QBO's "Acme Plumbing Inc" (seed 001: same
      name once punctuation and "Inc" are set aside, same phone), not created a second time.
-  2. Errors > Duplicates (match review): "Big Duplicating Co." (C:1042) was typed into QBO by hand
-     and is the same customer: "Same customer: link them". The same for Maple Street Apartments, Unit
-     4B, John Smith ("Smith, John"), and Harbor Dental and Coastal Bakery (QBO's inactive copies).
+  2. Errors > Duplicates: "Big Duplicating Co." (C:1042) was typed into QBO by hand (another email)
+     and is the same customer: Link. Maple Street Apartments, Unit 4B, John Smith ("Smith, John") and
+     Harbor Dental and Coastal Bakery (QBO's inactive copies) wait in match review: "Same customer:
+     link them".
   3. Rivera Landscaping is a supplier in QBO, Dana Lee an employee, Smith Plumbing another business:
      Rename each with one of the proposals.
   4. Mapping: Annual Inspection and Extended Warranty have no income account: use "Services".
