@@ -22,6 +22,8 @@ export default defineConfig({
           name: "unit",
           include: ["packages/*/src/**/*.test.ts"],
           exclude: ["packages/*/src/**/*.int.test.ts", "**/node_modules/**"],
+          // The matcher's 3,000-entity tests share two cores with the integration suites in CI.
+          testTimeout: 20_000,
         },
       },
       {
