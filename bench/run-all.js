@@ -43,11 +43,6 @@ const benches = [
     args: ["--companies", "10", "--invoices", "100"],
   },
   { name: "emulator", size: "3 s in-process + 3 s over HTTP", env: { EMULATOR_BENCH_SECONDS: "3" } },
-  {
-    name: "scale",
-    size: "20 companies × 200 invoices, 1 and 2 workers (full: --companies 100 --invoices 1000 --workers 1,2,4; needs LEDGERLINK_TEST_DATABASE_URL)",
-    args: ["--companies", "20", "--invoices", "200", "--workers", "1,2"],
-  },
   { name: "ingest", size: "full: 100,000 records" },
   { name: "match", size: "full: 10k×10k and 100k×100k" },
   { name: "api", size: "full: 100,000 records, 10,000 problems" },
