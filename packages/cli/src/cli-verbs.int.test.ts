@@ -29,7 +29,14 @@ describe("ledgerlink verbs against the emulator over HTTP (SQLite)", () => {
 
   beforeAll(async () => {
     w = await startCliWorld();
-    await createQboCustomer(w, { DisplayName: "Taken Name" });
+    // A different business that happens to hold the same name: its email and address disagree with the
+    // app's, so the matcher keeps them apart and the name clash is the validator's (rename fixes).
+    await createQboCustomer(w, {
+      DisplayName: "Taken Name",
+      PrimaryEmailAddr: { Address: "office@taken-tx.example" },
+      PrimaryPhone: { FreeFormNumber: "(214) 555-0142" },
+      BillAddr: { Line1: "9 Ranch Rd", City: "Dallas", CountrySubDivisionCode: "TX", PostalCode: "75201" },
+    });
     await createQboCustomer(w, {
       DisplayName: "Harbour Dental Group",
       PrimaryEmailAddr: { Address: "hd@x.example" },
@@ -46,7 +53,14 @@ describe("ledgerlink verbs against the emulator over HTTP (SQLite)", () => {
     await ll.records.upsertCustomers([
       { id: "1042", displayName: "Big Duplicating Co.", active: true },
       { id: "1043", parentId: "1042", displayName: "12 Elm St", active: true },
-      { id: "1044", displayName: "Taken Name", active: true },
+      {
+        id: "1044",
+        displayName: "Taken Name",
+        email: "hello@taken-or.example",
+        phone: "(503) 555-0188",
+        billingAddress: { line1: "88 Alder St", city: "Portland", region: "OR", postalCode: "97204" },
+        active: true,
+      },
       { id: "1050", displayName: "Big Duplicating Company", email: "ap@bigdup.example", active: true },
     ]);
     await ll.close();
