@@ -52,7 +52,12 @@ describe("ledgerlink match (runMatch)", () => {
     expect(correct / g.truth.size).toBeGreaterThanOrEqual(0.95);
     for (const r of rows) {
       expect(["link", "review"]).toContain(r.band);
-      expect(Number(r.score)).toBeGreaterThanOrEqual(0.5);
+      // Below the review threshold only a pair the matcher holds on purpose (the same name and nothing
+      // confirming it: never "new" without a person looking), and it says so.
+      if (Number(r.score) < 0.5) {
+        expect(r.band).toBe("review");
+        expect(r.reasons).toMatch(/same name.*held for review/);
+      }
       expect(r.reasons).not.toBe("");
     }
   });
