@@ -48,6 +48,13 @@ export const configTemplateSections: { key: string; default?: string; help: stri
     ],
   },
   {
+    key: "LEDGERLINK_TOKEN_KEYS_RETIRED",
+    help: [
+      "Comma-separated keys that sealed tokens before the current one: still opened, never used to seal,",
+      "so a key can be rotated without reconnecting (see SECURITY.md).",
+    ],
+  },
+  {
     key: "LEDGERLINK_KEY_FILE",
     default: "./data/token.key",
     help: ["The key file used when LEDGERLINK_TOKEN_KEY is not set (created 0600 if missing)."],
