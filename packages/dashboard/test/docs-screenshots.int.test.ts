@@ -80,7 +80,7 @@ describe.each(testDatabases().filter((d) => d.dialect === "sqlite"))(
       expect(res.status, collection).toBeLessThan(300);
     };
     /** Opens an error family's tab and a record's problem in it. */
-    const openProblem = async (tab: RegExp, ref: string, text: string) => {
+    const openProblem = async (tab: RegExp, ref: string, text: string | RegExp) => {
       await goTo("Errors");
       await page.getByRole("tab", { name: tab }).click();
       const button = page.getByRole("button", { name: new RegExp(`^Fix ${ref}\\b`) });
@@ -116,7 +116,9 @@ describe.each(testDatabases().filter((d) => d.dialect === "sqlite"))(
     });
 
     it("one screenshot per error family, on the problem the guide fixes", { timeout: 120_000 }, async () => {
-      await openProblem(/^Duplicates/, "C:1042", "already used in QuickBooks");
+      // In this smaller scene the hand-typed copy may be a name clash or wait in match review: both are
+      // the Duplicates family the guide's first paragraph fixes.
+      await openProblem(/^Duplicates/, "C:1042", /already used in QuickBooks|same customer as QuickBooks/);
       await shot("fix-duplicates");
       await openProblem(/^Mapping/, "ITEM:inspection", "income account");
       await shot("fix-mapping");
