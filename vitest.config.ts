@@ -15,6 +15,9 @@ const alias = {
 export default defineConfig({
   resolve: { alias },
   test: {
+    // Vitest's default is cores - 1: one worker on a 2-core CI machine. Most suites wait on PostgreSQL,
+    // the emulator over HTTP or a child process, so three workers keep both cores busy.
+    maxWorkers: 3,
     projects: [
       {
         resolve: { alias },
