@@ -48,7 +48,9 @@ describe.each(testDatabases())("rate budget shared by workers ($dialect)", (data
     await new Promise((r) => setTimeout(r, 5));
     expect((await s.rateBudgets.acquire("acme", "request", "dead", short)).granted).toBe(true);
     await new Promise((r) => setTimeout(r, 5));
-    expect(await s.rateBudgets.acquire("acme", "request", "live", short)).toMatchObject({ reason: "in-flight" });
+    expect(await s.rateBudgets.acquire("acme", "request", "live", short)).toMatchObject({
+      reason: "in-flight",
+    });
     await new Promise((r) => setTimeout(r, 160));
     expect((await s.rateBudgets.acquire("acme", "request", "live", short)).granted).toBe(true);
     await s.rateBudgets.releaseHolder("live");
