@@ -2,6 +2,7 @@ import { createWebhookReceiver, type WebhookEvent } from "@ledgerlink/qbo";
 import type { Handler } from "hono";
 import { ApiError } from "../api-error.js";
 import type { AppDeps } from "../app-deps.js";
+import { noteQboWebhookChanges } from "../qbo-webhook-notes.js";
 
 /**
  * `POST /api/v1/webhooks/qbo`: Intuit's change notifications. The signature is checked on the raw
@@ -20,20 +21,7 @@ export const postQboWebhook = (deps: AppDeps): Handler => {
             const byRealm = new Map<string, WebhookEvent[]>();
             for (const e of events) byRealm.set(e.realmId, [...(byRealm.get(e.realmId) ?? []), e]);
             const at = deps.clock.now().toISOString();
-            for (const [realmId, list] of byRealm) {
-              const companyId = await deps.store.connections.companyForRealm(realmId);
-              if (companyId === undefined) continue;
-              await deps.store.company(companyId).noteQboChanges(
-                list.map((e) => ({
-                  entity: e.entity,
-                  qboId: e.id,
-                  operation: e.operation,
-                  lastUpdated: e.lastUpdated ?? at,
-                  ...(e.deletedId === undefined ? {} : { deletedId: e.deletedId }),
-                })),
-                at,
-              );
-            }
+            for (const [realmId, list] of byRealm) await noteQboWebhookChanges(deps.store, realmId, list, at);
           },
         });
   return async (c) => {

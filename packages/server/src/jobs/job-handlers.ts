@@ -7,6 +7,7 @@ import type { ConnectionService } from "../connection-service.js";
 import { companyLogger, type Logger } from "../logger.js";
 import type { LedgerlinkMetrics } from "../metrics/metrics.js";
 import { sendRunReport, type ReportTransport } from "../reports/report-email.js";
+import { noteQboWebhookChanges } from "../qbo-webhook-notes.js";
 import { Scheduler } from "../scheduler.js";
 import { NeedsReconnectError, syncCompany } from "../sync-company.js";
 import { jobPayloads, type JobHandlers, type JobName, type JobQueue } from "./job-types.js";
@@ -133,19 +134,8 @@ export function jobHandlers(d: JobHandlerDeps): JobHandlers {
     }),
 
     webhook: timed("webhook", async ({ realmId, events }, ctx) => {
-      const companyId = await d.store.connections.companyForRealm(realmId);
+      const companyId = await noteQboWebhookChanges(d.store, realmId, events, d.clock.now().toISOString());
       if (companyId === undefined) return;
-      const at = d.clock.now().toISOString();
-      await d.store.company(companyId).noteQboChanges(
-        events.map((e) => ({
-          entity: e.entity,
-          qboId: e.id,
-          operation: e.operation,
-          lastUpdated: e.lastUpdated ?? at,
-          ...(e.deletedId === undefined ? {} : { deletedId: e.deletedId }),
-        })),
-        at,
-      );
       await ctx.queue.send("pull", { companyId });
     }),
 
