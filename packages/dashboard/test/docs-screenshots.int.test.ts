@@ -109,7 +109,10 @@ describe.each(testDatabases().filter((d) => d.dialect === "sqlite"))(
       await expect
         .poll(() => page.getByTestId("last-run").textContent(), { timeout: 90_000 })
         .toMatch(/created/);
-      await expect.poll(() => page.getByTestId("sync-health").getAttribute("data-health")).toBe("errors");
+      // The open-problem count comes with the next status refresh, seconds later on a loaded machine.
+      await expect
+        .poll(() => page.getByTestId("sync-health").getAttribute("data-health"), { timeout: 30_000 })
+        .toBe("errors");
       await shot("first-sync-overview");
       await goTo("Errors");
       await shot("errors-by-family");
