@@ -37,6 +37,9 @@ export default defineConfig({
           include: ["packages/*/src/**/*.int.test.ts", "packages/*/test/**/*.int.test.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+          // Browser and HTTP tests poll for what arrives with the next refresh or delivery pass; 1 s (the
+          // default) is too short on a loaded 2-core CI machine.
+          expect: { poll: { timeout: 15_000 } },
         },
       },
     ],
