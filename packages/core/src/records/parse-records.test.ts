@@ -47,6 +47,21 @@ describe("parseRecords", () => {
     expect(rejected[3]!.message).toMatch(/^row 4: \(record\) must be an object/);
   });
 
+  it("refuses text holding half a character (an unpaired UTF-16 surrogate), naming the field", () => {
+    // Found by the ingest fuzzer: JSON allows "\ud800", PostgreSQL refused it and the API answered 500.
+    const { ok, rejected } = parseRecords("customer", [
+      { id: "\ud800", displayName: "Ica" },
+      { id: "7", displayName: "Bad \udc00 tail" },
+      { id: "8", displayName: "Paired 😀 is fine" },
+    ]);
+    expect(ok.map((c) => c.id)).toEqual(["8"]);
+    expect(rejected.map((r) => [r.index, r.field])).toEqual([
+      [0, "id"],
+      [1, "displayName"],
+    ]);
+    expect(rejected[1]!.message).toContain("unpaired UTF-16 surrogate");
+  });
+
   it("rejects every row of an id sent more than once in the batch, and keeps the others", () => {
     const { ok, rejected } = parseRecords("item", [
       { id: "A", name: "Labor" },

@@ -6,19 +6,29 @@ import { z } from "zod";
  */
 export const maxTextLength = 20_000;
 
+/**
+ * A UTF-16 half of a character with no other half: JSON allows it ("\ud800"), but it is no character,
+ * PostgreSQL refuses it as invalid UTF-8 and QBO would store garbage. Refused here, naming the field.
+ */
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const wellFormed = (s: string): boolean => !loneSurrogate.test(s);
+const notWellFormed = "holds a broken character (an unpaired UTF-16 surrogate)";
+
 /** Optional fields: empty strings and null (blank CSV cells, JSON null) mean "not given". */
 const blankToUndefined = (v: unknown): unknown => (v === "" || v === null ? undefined : v);
 
 export const requiredText = z
   .string({ error: "is required and must be text" })
   .min(1, { error: "is required and must not be empty" })
-  .max(maxTextLength, { error: `is longer than ${maxTextLength} characters` });
+  .max(maxTextLength, { error: `is longer than ${maxTextLength} characters` })
+  .refine(wellFormed, { error: notWellFormed });
 
 export const optionalText = z.preprocess(
   blankToUndefined,
   z
     .string({ error: "must be text" })
     .max(maxTextLength, { error: `is longer than ${maxTextLength} characters` })
+    .refine(wellFormed, { error: notWellFormed })
     .optional(),
 );
 
@@ -26,7 +36,8 @@ export const optionalText = z.preprocess(
 export const recordIdSchema = z
   .union([z.string(), z.number().int()], { error: "is required: the app's own id (text or a whole number)" })
   .transform((v) => String(v).trim())
-  .refine((s) => s.length > 0 && s.length <= 200, { error: "must be 1 to 200 characters" });
+  .refine((s) => s.length > 0 && s.length <= 200, { error: "must be 1 to 200 characters" })
+  .refine(wellFormed, { error: notWellFormed });
 
 export const optionalRecordId = z.preprocess(blankToUndefined, recordIdSchema.optional());
 
