@@ -71,6 +71,19 @@ function roleOf(v: string): Role {
   return v;
 }
 
+/** Everything of a key but its hash, which never leaves the store's lookups. */
+const apiKeyColumns = [
+  "id",
+  "prefix",
+  "name",
+  "role",
+  "company_id",
+  "created_by",
+  "created_at",
+  "last_used_at",
+  "revoked_at",
+] as const;
+
 const keyRecord = (r: Omit<KeyRow, "key_hash">): ApiKeyRecord => ({
   id: r.id,
   prefix: r.prefix,
@@ -148,45 +161,18 @@ export class AuthStore {
 
   /** Every key (revoked ones too), newest first; `companyId` narrows to one company's keys. */
   async listApiKeys(filter: { companyId?: string } = {}): Promise<ApiKeyRecord[]> {
-    let q = this.db
-      .selectFrom("api_keys")
-      .select([
-        "id",
-        "prefix",
-        "name",
-        "role",
-        "company_id",
-        "created_by",
-        "created_at",
-        "last_used_at",
-        "revoked_at",
-      ])
-      .orderBy("id", "desc");
+    let q = this.db.selectFrom("api_keys").select(apiKeyColumns).orderBy("id", "desc");
     if (filter.companyId !== undefined) q = q.where("company_id", "=", filter.companyId);
     return (await q.execute()).map(keyRecord);
   }
 
   async getApiKey(id: string): Promise<ApiKeyRecord | undefined> {
-    return (await this.listApiKeysWhere(id))[0];
-  }
-
-  private async listApiKeysWhere(id: string): Promise<ApiKeyRecord[]> {
-    const rows = await this.db
+    const row = await this.db
       .selectFrom("api_keys")
-      .select([
-        "id",
-        "prefix",
-        "name",
-        "role",
-        "company_id",
-        "created_by",
-        "created_at",
-        "last_used_at",
-        "revoked_at",
-      ])
+      .select(apiKeyColumns)
       .where("id", "=", id)
-      .execute();
-    return rows.map(keyRecord);
+      .executeTakeFirst();
+    return row === undefined ? undefined : keyRecord(row);
   }
 
   /** Revokes the key at once (its next request is refused); false when there is no such live key. */

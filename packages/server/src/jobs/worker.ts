@@ -89,8 +89,8 @@ export async function startWorker(
     config,
     clock: systemClock,
     fetch: metrics.instrumentFetch(),
-    // Retry waits and request timeouts on the emulator's clock (ConnectionService's timeScale).
-    ...(settings.timeScale !== 1 ? ({ timeScale: settings.timeScale } as object) : {}),
+    // Retry waits and request timeouts on the emulator's clock.
+    ...(settings.timeScale !== 1 ? { timeScale: settings.timeScale } : {}),
     limiterFor: sharedLimiterFor(store, holder, settings, log),
     onTokenError: (companyId, err) => {
       metrics.tokenRefreshFailures.inc();
