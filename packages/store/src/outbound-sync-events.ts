@@ -1,20 +1,17 @@
-import type { ClassifiedFailure, Finding, OutboxOp, RecordLink, SyncRunSummary } from "@ledgerlink/core";
+import {
+  stepOutcome,
+  type ClassifiedFailure,
+  type Finding,
+  type OutboxOp,
+  type RecordLink,
+  type SyncRunSummary,
+} from "@ledgerlink/core";
 import type { NewOutboundEvent } from "./outbound-store.js";
 
 /**
  * The outbound events of the sync engine's writes, built where those writes are committed (the
  * sync-engine and review stores call these inside their transactions).
  */
-
-/** Past tense of a step action, as `record.synced` says what happened in QBO. */
-const done: Record<string, string> = {
-  create: "created",
-  link: "linked",
-  update: "updated",
-  reactivate: "reactivated",
-  inactivate: "inactivated",
-  delete: "deleted",
-};
 
 export function syncedEvents(
   items: readonly { op: OutboxOp; link: RecordLink | null }[],
@@ -25,7 +22,7 @@ export function syncedEvents(
     data: {
       ref: op.ref,
       runId: op.runId,
-      action: done[op.action] ?? op.action,
+      action: stepOutcome[op.action],
       qboEntity: op.entity,
       qboId: link?.qboId ?? op.qboId ?? null,
     },

@@ -83,7 +83,8 @@ export interface SyncResult {
   sliced?: boolean;
 }
 
-const outcomeOf: Record<StepAction, Outcome> = {
+/** What a step's action comes to once done, in the past tense runs and `record.synced` events use. */
+export const stepOutcome: Readonly<Record<StepAction, Outcome>> = {
   create: "created",
   link: "linked",
   update: "updated",
@@ -326,8 +327,8 @@ class Executor {
     const repairedRefs = new Set<RecordRef>();
     for (const step of this.plan.steps) {
       if (!writingActions.has(step.action)) {
-        this.count(step.entity, outcomeOf[step.action]);
-        this.outcomes.push({ ref: step.ref, action: step.action, outcome: outcomeOf[step.action] });
+        this.count(step.entity, stepOutcome[step.action]);
+        this.outcomes.push({ ref: step.ref, action: step.action, outcome: stepOutcome[step.action] });
         continue;
       }
       repairedRefs.add(step.ref);
@@ -665,7 +666,7 @@ class Executor {
       op.state = "confirmed";
       if (link) this.links.set(op.ref, link);
       else if (op.action === "delete") this.links.delete(op.ref);
-      const outcome = outcomeOf[op.action];
+      const outcome = stepOutcome[op.action];
       this.count(op.entity, outcome);
       const qboId = link?.qboId ?? op.qboId;
       this.outcomes.push({ ref: op.ref, action: op.action, outcome, ...(qboId ? { qboId } : {}) });
