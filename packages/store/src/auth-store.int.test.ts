@@ -1,123 +1,271 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { tokenHash, UserExistsError } from "./auth-store.js";
+import { LastAdminError, tokenHash, UserExistsError } from "./auth-store.js";
 import { openDatabase } from "./open-database.js";
 import { openStore, type Store } from "./store.js";
 import { testDatabases } from "./test-databases.js";
 
-describe.each(testDatabases())("API keys, users and sessions on $dialect", (database) => {
-  const opened: Store[] = [];
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((s) => s.close()));
-  });
-  const open = async (config = database.fresh()) => {
-    const s = await openStore(config);
-    opened.push(s);
-    await s.ensureCompany("acme", "Acme");
-    await s.ensureCompany("other", "Other");
-    return { store: s, config };
-  };
-  const t0 = "2026-03-01T10:00:00.000Z";
-  const t1 = "2026-03-01T10:05:00.000Z";
-
-  it("keeps only a hash of an API key, finds it by the key, and forgets it once revoked", async () => {
-    const { store, config } = await open();
-    const { key, record } = await store.auth.createApiKey({
-      name: "billing app",
-      role: "bookkeeper",
-      companyId: "acme",
-      createdBy: "admin@example.com",
-      at: t0,
+// Each test opens a freshly migrated store: on PostgreSQL under a loaded CI machine that alone took 17 s.
+describe.each(testDatabases())(
+  "API keys, users and sessions on $dialect",
+  { timeout: 120_000 },
+  (database) => {
+    const opened: Store[] = [];
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((s) => s.close()));
     });
-    expect(key).toMatch(/^llk_[A-Za-z0-9_-]{43}$/);
-    expect(record).toMatchObject({
-      name: "billing app",
-      role: "bookkeeper",
-      companyId: "acme",
-      revokedAt: null,
+    const open = async (config = database.fresh()) => {
+      const s = await openStore(config);
+      opened.push(s);
+      await s.ensureCompany("acme", "Acme");
+      await s.ensureCompany("other", "Other");
+      return { store: s, config };
+    };
+    const t0 = "2026-03-01T10:00:00.000Z";
+    const t1 = "2026-03-01T10:05:00.000Z";
+
+    it("keeps only a hash of an API key, finds it by the key, and forgets it once revoked", async () => {
+      const { store, config } = await open();
+      const { key, record } = await store.auth.createApiKey({
+        name: "billing app",
+        role: "bookkeeper",
+        companyId: "acme",
+        createdBy: "admin@example.com",
+        at: t0,
+      });
+      expect(key).toMatch(/^llk_[A-Za-z0-9_-]{43}$/);
+      expect(record).toMatchObject({
+        name: "billing app",
+        role: "bookkeeper",
+        companyId: "acme",
+        revokedAt: null,
+      });
+      expect(key.startsWith(record.prefix)).toBe(true);
+      expect(record.prefix.length).toBeLessThan(12);
+
+      const found = await store.auth.findApiKey(key, t1);
+      expect(found).toMatchObject({ id: record.id, lastUsedAt: t1 });
+      expect(await store.auth.findApiKey(`${key}x`, t1)).toBeUndefined();
+      expect(await store.auth.findApiKey("not-a-key", t1)).toBeUndefined();
+
+      // What the database holds: the hash, never the key.
+      const { db, close } = await openDatabase(config);
+      try {
+        const rows = await db.selectFrom("api_keys").selectAll().execute();
+        expect(JSON.stringify(rows)).not.toContain(key.slice(10));
+        expect(rows[0]?.key_hash).toBe(tokenHash(key));
+      } finally {
+        await close();
+      }
+
+      expect(await store.auth.revokeApiKey(record.id, t1)).toBe(true);
+      expect(await store.auth.revokeApiKey(record.id, t1)).toBe(false);
+      expect(await store.auth.findApiKey(key, t1)).toBeUndefined();
+      expect(await store.auth.listApiKeys({ companyId: "acme" })).toEqual([
+        expect.objectContaining({ id: record.id, revokedAt: t1 }),
+      ]);
+      expect(await store.auth.listApiKeys({ companyId: "other" })).toEqual([]);
     });
-    expect(key.startsWith(record.prefix)).toBe(true);
-    expect(record.prefix.length).toBeLessThan(12);
 
-    const found = await store.auth.findApiKey(key, t1);
-    expect(found).toMatchObject({ id: record.id, lastUsedAt: t1 });
-    expect(await store.auth.findApiKey(`${key}x`, t1)).toBeUndefined();
-    expect(await store.auth.findApiKey("not-a-key", t1)).toBeUndefined();
-
-    // What the database holds: the hash, never the key.
-    const { db, close } = await openDatabase(config);
-    try {
-      const rows = await db.selectFrom("api_keys").selectAll().execute();
-      expect(JSON.stringify(rows)).not.toContain(key.slice(10));
-      expect(rows[0]?.key_hash).toBe(tokenHash(key));
-    } finally {
-      await close();
-    }
-
-    expect(await store.auth.revokeApiKey(record.id, t1)).toBe(true);
-    expect(await store.auth.revokeApiKey(record.id, t1)).toBe(false);
-    expect(await store.auth.findApiKey(key, t1)).toBeUndefined();
-    expect(await store.auth.listApiKeys({ companyId: "acme" })).toEqual([
-      expect.objectContaining({ id: record.id, revokedAt: t1 }),
-    ]);
-    expect(await store.auth.listApiKeys({ companyId: "other" })).toEqual([]);
-  });
-
-  it("creates users once per email (any case), and sessions that expire, end, and die with the user", async () => {
-    const { store } = await open();
-    expect(await store.auth.countUsers()).toBe(0);
-    const user = await store.auth.createUser({
-      email: "Ann@Example.com",
-      name: "Ann",
-      passwordHash: "$argon2id$fake",
-      role: "admin",
-      companyId: null,
-      at: t0,
-    });
-    expect(user.email).toBe("ann@example.com");
-    await expect(
-      store.auth.createUser({
-        email: "ANN@example.com ",
-        name: "Ann 2",
-        passwordHash: "x",
-        role: "read-only",
+    it("creates users once per email (any case), and sessions that expire, end, and die with the user", async () => {
+      const { store } = await open();
+      expect(await store.auth.countUsers()).toBe(0);
+      const user = await store.auth.createUser({
+        email: "Ann@Example.com",
+        name: "Ann",
+        passwordHash: "$argon2id$fake",
+        role: "bookkeeper",
         companyId: null,
         at: t0,
-      }),
-    ).rejects.toBeInstanceOf(UserExistsError);
-    expect(await store.auth.countUsers()).toBe(1);
-    expect((await store.auth.findUserByEmail("ann@EXAMPLE.com"))?.passwordHash).toBe("$argon2id$fake");
+      });
+      expect(user.email).toBe("ann@example.com");
+      await expect(
+        store.auth.createUser({
+          email: "ANN@example.com ",
+          name: "Ann 2",
+          passwordHash: "x",
+          role: "read-only",
+          companyId: null,
+          at: t0,
+        }),
+      ).rejects.toBeInstanceOf(UserExistsError);
+      expect(await store.auth.countUsers()).toBe(1);
+      expect((await store.auth.findUserByEmail("ann@EXAMPLE.com"))?.passwordHash).toBe("$argon2id$fake");
 
-    const s = await store.auth.createSession(user.id, t0, 60_000);
-    expect(s.token).toMatch(/^lls_/);
-    const live = await store.auth.findSession(s.token, t0);
-    expect(live).toMatchObject({ user: { id: user.id }, csrfHash: tokenHash(s.csrfToken) });
-    expect(await store.auth.findSession(s.token, "2026-03-01T10:01:00.000Z")).toBeUndefined();
+      const s = await store.auth.createSession(user.id, t0, 60_000);
+      expect(s.token).toMatch(/^lls_/);
+      const live = await store.auth.findSession(s.token, t0);
+      expect(live).toMatchObject({ user: { id: user.id }, csrfHash: tokenHash(s.csrfToken) });
+      expect(await store.auth.findSession(s.token, "2026-03-01T10:01:00.000Z")).toBeUndefined();
 
-    const s2 = await store.auth.createSession(user.id, t0, 3_600_000);
-    await store.auth.endSession(s2.token);
-    expect(await store.auth.findSession(s2.token, t0)).toBeUndefined();
+      const s2 = await store.auth.createSession(user.id, t0, 3_600_000);
+      await store.auth.endSession(s2.token);
+      expect(await store.auth.findSession(s2.token, t0)).toBeUndefined();
 
-    const s3 = await store.auth.createSession(user.id, t0, 3_600_000);
-    await store.auth.updateUser(user.id, { role: "read-only" }, t1);
-    expect((await store.auth.findSession(s3.token, t1))?.user.role).toBe("read-only");
-    await store.auth.updateUser(user.id, { disabled: true }, t1);
-    expect(await store.auth.findSession(s3.token, t1)).toBeUndefined();
-    await store.auth.sweepSessions("2030-01-01T00:00:00.000Z");
-    const left = await store.auth.findSession(s.token, t0);
-    expect(left).toBeUndefined();
-  });
+      const s3 = await store.auth.createSession(user.id, t0, 3_600_000);
+      await store.auth.updateUser(user.id, { role: "read-only" }, t1);
+      expect((await store.auth.findSession(s3.token, t1))?.user.role).toBe("read-only");
+      await store.auth.updateUser(user.id, { disabled: true }, t1);
+      expect(await store.auth.findSession(s3.token, t1)).toBeUndefined();
+      await store.auth.sweepSessions("2030-01-01T00:00:00.000Z");
+      const left = await store.auth.findSession(s.token, t0);
+      expect(left).toBeUndefined();
+    });
 
-  it("refuses an unknown role instead of storing it", async () => {
-    const { store } = await open();
-    await expect(
-      store.auth.createApiKey({
-        name: "x",
-        role: "root" as "admin",
+    it("refuses an unknown role instead of storing it", async () => {
+      const { store } = await open();
+      await expect(
+        store.auth.createApiKey({
+          name: "x",
+          role: "root" as "admin",
+          companyId: null,
+          createdBy: "t",
+          at: t0,
+        }),
+      ).rejects.toThrow(/Unknown role "root"/);
+      expect(await store.auth.listApiKeys()).toEqual([]);
+    });
+    it("logs every account change once, with who made it and never a secret; no-op changes log nothing", async () => {
+      const { store, config } = await open();
+      const ann = await store.auth.createUser({
+        email: "ann@example.com",
+        name: "Ann",
+        passwordHash: "$argon2id$ann-hash",
+        role: "admin",
         companyId: null,
-        createdBy: "t",
         at: t0,
-      }),
-    ).rejects.toThrow(/Unknown role "root"/);
-    expect(await store.auth.listApiKeys()).toEqual([]);
-  });
-});
+        by: "cli:root",
+      });
+      const bob = await store.auth.createUser({
+        email: "bob@example.com",
+        name: "Bob",
+        passwordHash: "$argon2id$bob-hash",
+        role: "bookkeeper",
+        companyId: "acme",
+        at: t0,
+        by: ann.email,
+      });
+      const { key, record } = await store.auth.createApiKey({
+        name: "billing app",
+        role: "bookkeeper",
+        companyId: "acme",
+        createdBy: ann.email,
+        at: t0,
+      });
+      await store.auth.updateUser(bob.id, { role: "read-only" }, t1, { by: ann.email });
+      await store.auth.updateUser(bob.id, { role: "read-only", disabled: false }, t1, { by: ann.email });
+      await store.auth.updateUser(bob.id, { disabled: true }, t1, { by: ann.email });
+      await store.auth.updateUser(bob.id, { disabled: true }, t1, { by: ann.email });
+      await store.auth.updateUser(bob.id, { disabled: false }, t1, { by: ann.email });
+      await store.auth.updateUser(bob.id, { passwordHash: "$argon2id$bob-reset" }, t1, { by: ann.email });
+      await store.auth.updateUser(bob.id, { passwordHash: "$argon2id$bob-own" }, t1, {
+        by: bob.email,
+        ownPassword: true,
+      });
+      expect(await store.auth.revokeApiKey(record.id, t1, ann.email)).toBe(true);
+      expect(await store.auth.revokeApiKey(record.id, t1, ann.email)).toBe(false);
+
+      const log = await store.auth.listAuthEvents({ limit: 100 });
+      expect(log.map((e) => [e.action, e.actor, e.subject]).reverse()).toEqual([
+        ["user.created", "cli:root", "ann@example.com"],
+        ["user.created", "ann@example.com", "bob@example.com"],
+        ["key.created", "ann@example.com", `billing app (${record.prefix}…)`],
+        ["user.role_changed", "ann@example.com", "bob@example.com"],
+        ["user.disabled", "ann@example.com", "bob@example.com"],
+        ["user.enabled", "ann@example.com", "bob@example.com"],
+        ["user.password_reset", "ann@example.com", "bob@example.com"],
+        ["user.password_changed", "bob@example.com", "bob@example.com"],
+        ["key.revoked", "ann@example.com", `billing app (${record.prefix}…)`],
+      ]);
+      expect(log.find((e) => e.action === "user.role_changed")).toMatchObject({
+        subjectId: bob.id,
+        companyId: "acme",
+        detail: { before: "bookkeeper", after: "read-only" },
+      });
+      expect(await store.auth.listAuthEvents({ limit: 100, subjectId: record.id })).toHaveLength(2);
+      expect(await store.auth.listAuthEvents({ limit: 2 })).toHaveLength(2);
+      // The table itself: no hash, no key.
+      const { db, close } = await openDatabase(config);
+      try {
+        const rows = JSON.stringify(await db.selectFrom("auth_events").selectAll().execute());
+        for (const secret of ["argon2id", key.slice(10), tokenHash(key)]) expect(rows).not.toContain(secret);
+      } finally {
+        await close();
+      }
+    });
+
+    it("a new password ends the user's other sessions (keeping the one asked to), disabling ends all", async () => {
+      const { store } = await open();
+      const user = await store.auth.createUser({
+        email: "cy@example.com",
+        name: "Cy",
+        passwordHash: "$argon2id$old",
+        role: "bookkeeper",
+        companyId: null,
+        at: t0,
+      });
+      const mine = await store.auth.createSession(user.id, t0, 3_600_000);
+      const other = await store.auth.createSession(user.id, t0, 3_600_000);
+      await store.auth.updateUser(user.id, { passwordHash: "$argon2id$new" }, t1, {
+        ownPassword: true,
+        keepSession: mine.token,
+      });
+      expect(await store.auth.findSession(mine.token, t1)).toBeDefined();
+      expect(await store.auth.findSession(other.token, t1)).toBeUndefined();
+      expect((await store.auth.findUserByEmail(user.email))?.passwordHash).toBe("$argon2id$new");
+      // An admin's reset keeps nothing of the user's.
+      await store.auth.updateUser(user.id, { passwordHash: "$argon2id$reset" }, t1, { by: "admin@x" });
+      expect(await store.auth.findSession(mine.token, t1)).toBeUndefined();
+      const again = await store.auth.createSession(user.id, t1, 3_600_000);
+      await store.auth.updateUser(user.id, { disabled: true }, t1);
+      expect(await store.auth.findSession(again.token, t1)).toBeUndefined();
+      expect(await store.auth.findUser("CY@example.com")).toMatchObject({ id: user.id, disabledAt: t1 });
+      expect(await store.auth.findUser(user.id)).toMatchObject({ email: "cy@example.com" });
+      expect(await store.auth.findUser("nobody@example.com")).toBeUndefined();
+      expect(await store.auth.updateUser("no-such-id", { disabled: true }, t1)).toBeUndefined();
+    });
+
+    it("refuses to disable or demote the last operator-wide admin who can sign in, and changes nothing", async () => {
+      const { store } = await open();
+      const only = await store.auth.createUser({
+        email: "root@example.com",
+        name: "Root",
+        passwordHash: "$argon2id$x",
+        role: "admin",
+        companyId: null,
+        at: t0,
+      });
+      // A company's admin does not count: they cannot manage accounts.
+      await store.auth.createUser({
+        email: "acme-admin@example.com",
+        name: "Acme admin",
+        passwordHash: "$argon2id$x",
+        role: "admin",
+        companyId: "acme",
+        at: t0,
+      });
+      await expect(store.auth.updateUser(only.id, { disabled: true }, t1)).rejects.toBeInstanceOf(
+        LastAdminError,
+      );
+      await expect(store.auth.updateUser(only.id, { role: "bookkeeper" }, t1)).rejects.toThrow(
+        /root@example\.com is the last operator-wide admin/,
+      );
+      expect(await store.auth.getUser(only.id)).toMatchObject({ role: "admin", disabledAt: null });
+      expect((await store.auth.listAuthEvents({ limit: 10 })).map((e) => e.action)).toEqual([
+        "user.created",
+        "user.created",
+      ]);
+      const second = await store.auth.createUser({
+        email: "second@example.com",
+        name: "Second",
+        passwordHash: "$argon2id$x",
+        role: "admin",
+        companyId: null,
+        at: t0,
+      });
+      expect(await store.auth.updateUser(only.id, { disabled: true }, t1)).toMatchObject({ disabledAt: t1 });
+      await expect(store.auth.updateUser(second.id, { role: "read-only" }, t1)).rejects.toBeInstanceOf(
+        LastAdminError,
+      );
+    });
+  },
+);

@@ -56,6 +56,44 @@ export class UserExistsError extends Error {
   }
 }
 
+/** Disabling or demoting them would leave nobody who can sign in and manage accounts. */
+export class LastAdminError extends Error {
+  override readonly name = "LastAdminError";
+  constructor(readonly email: string) {
+    super(
+      `${email} is the last operator-wide admin who can sign in; make another admin first, then change this one`,
+    );
+  }
+}
+
+/** What the account log records; never a password, hash, key or token. */
+export const authActions = [
+  "user.created",
+  "user.role_changed",
+  "user.disabled",
+  "user.enabled",
+  "user.password_changed",
+  "user.password_reset",
+  "key.created",
+  "key.revoked",
+] as const;
+export type AuthAction = (typeof authActions)[number];
+
+export interface AuthEvent {
+  id: string;
+  at: string;
+  /** Who made the change: a user's email, `key:<name>`, `cli:<login>`, `system`. */
+  actor: string;
+  action: AuthAction;
+  /** The user's or the key's id. */
+  subjectId: string;
+  /** The user's email, or the key's name and prefix. */
+  subject: string;
+  /** The account's company scope (null: operator-wide). */
+  companyId: string | null;
+  detail: Record<string, unknown>;
+}
+
 export class UnknownRoleError extends Error {
   override readonly name = "UnknownRoleError";
   constructor(readonly role: string) {
@@ -65,6 +103,7 @@ export class UnknownRoleError extends Error {
 
 type KeyRow = Database["api_keys"];
 type UserRow = Database["users"];
+type EventRow = Database["auth_events"];
 
 function roleOf(v: string): Role {
   if (!isRole(v)) throw new UnknownRoleError(v);
@@ -106,17 +145,54 @@ const userRecord = (r: UserRow): UserRecord => ({
   disabledAt: r.disabled_at,
 });
 
+const keySubject = (k: { name: string; prefix: string }) => `${k.name} (${k.prefix}…)`;
+
+/** Writes one account-log row; pass the transaction of the change it records. */
+async function logAuthEvent(
+  db: Kysely<Database>,
+  e: Omit<AuthEvent, "id" | "detail"> & { detail?: Record<string, unknown> },
+): Promise<void> {
+  const row: EventRow = {
+    id: newId(),
+    at: e.at,
+    actor: e.actor,
+    action: e.action,
+    subject_id: e.subjectId,
+    subject: e.subject,
+    company_id: e.companyId,
+    detail: JSON.stringify(e.detail ?? {}),
+  };
+  await db.insertInto("auth_events").values(row).execute();
+}
+
+const eventRecord = (r: EventRow): AuthEvent => ({
+  id: r.id,
+  at: r.at,
+  actor: r.actor,
+  action: r.action as AuthAction,
+  subjectId: r.subject_id,
+  subject: r.subject,
+  companyId: r.company_id,
+  detail: JSON.parse(r.detail) as Record<string, unknown>,
+});
+
+/** Someone who can sign in and manage accounts: an enabled, operator-wide admin. */
+const isOperatorAdmin = (r: Pick<UserRow, "role" | "company_id" | "disabled_at">) =>
+  r.role === "admin" && r.company_id === null && r.disabled_at === null;
+
 /** How stale `last_used_at` may get before a request writes it again (not one write per request). */
 const lastUsedResolutionMs = 60_000;
 
 /**
  * API keys, users and sessions: operator-level tables (a principal may span companies), so they live
  * beside the connections rather than under `company(id)`. Secrets are stored only as hashes; the
- * plain key or token is returned once, when made.
+ * plain key or token is returned once, when made. Every change to a user or a key writes an entry of
+ * the account log (`listAuthEvents`) in the same transaction, naming who made it.
  */
 export class AuthStore {
   constructor(private readonly db: Kysely<Database>) {}
 
+  /** A new key; `createdBy` is also the account log's actor. */
   async createApiKey(input: {
     name: string;
     role: Role;
@@ -138,7 +214,18 @@ export class AuthStore {
       last_used_at: null,
       revoked_at: null,
     };
-    await this.db.insertInto("api_keys").values(row).execute();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto("api_keys").values(row).execute();
+      await logAuthEvent(trx, {
+        at: input.at,
+        actor: input.createdBy,
+        action: "key.created",
+        subjectId: row.id,
+        subject: keySubject(row),
+        companyId: row.company_id,
+        detail: { role: row.role },
+      });
+    });
     return { key, record: keyRecord(row) };
   }
 
@@ -176,14 +263,31 @@ export class AuthStore {
   }
 
   /** Revokes the key at once (its next request is refused); false when there is no such live key. */
-  async revokeApiKey(id: string, at: string): Promise<boolean> {
-    const r = await this.db
-      .updateTable("api_keys")
-      .set({ revoked_at: at })
-      .where("id", "=", id)
-      .where("revoked_at", "is", null)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
+  async revokeApiKey(id: string, at: string, actor = "system"): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const r = await trx
+        .updateTable("api_keys")
+        .set({ revoked_at: at })
+        .where("id", "=", id)
+        .where("revoked_at", "is", null)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0) return false;
+      const key = await trx
+        .selectFrom("api_keys")
+        .select(["name", "prefix", "company_id", "role"])
+        .where("id", "=", id)
+        .executeTakeFirstOrThrow();
+      await logAuthEvent(trx, {
+        at,
+        actor,
+        action: "key.revoked",
+        subjectId: id,
+        subject: keySubject(key),
+        companyId: key.company_id,
+        detail: { role: key.role },
+      });
+      return true;
+    });
   }
 
   async countUsers(): Promise<number> {
@@ -202,6 +306,8 @@ export class AuthStore {
     role: Role;
     companyId: string | null;
     at: string;
+    /** Who creates them, for the account log (`system` when absent). */
+    by?: string;
   }): Promise<UserRecord> {
     roleOf(input.role);
     const email = input.email.trim().toLowerCase();
@@ -217,7 +323,18 @@ export class AuthStore {
       disabled_at: null,
     };
     try {
-      await this.db.insertInto("users").values(row).execute();
+      await this.db.transaction().execute(async (trx) => {
+        await trx.insertInto("users").values(row).execute();
+        await logAuthEvent(trx, {
+          at: input.at,
+          actor: input.by ?? "system",
+          action: "user.created",
+          subjectId: row.id,
+          subject: email,
+          companyId: row.company_id,
+          detail: { role: row.role, name: row.name },
+        });
+      });
     } catch (err) {
       // Two creators racing: the unique index decides.
       if (await this.findUserByEmail(email)) throw new UserExistsError(email);
@@ -245,20 +362,85 @@ export class AuthStore {
     return (await this.db.selectFrom("users").selectAll().orderBy("email").execute()).map(userRecord);
   }
 
-  /** Changes a user's role or disables them; disabling ends their sessions. */
+  /** The user with this email, or else this id. */
+  async findUser(emailOrId: string): Promise<UserRecord | undefined> {
+    return (await this.findUserByEmail(emailOrId))?.user ?? (await this.getUser(emailOrId.trim()));
+  }
+
+  /**
+   * Changes a user's role, disables or enables them, or sets their password, and logs each change
+   * made (a value set to what it already was is no change). Disabling ends every session of theirs; a
+   * new password ends every one but `keepSession` (the session of a user changing their own). Refuses
+   * (LastAdminError) to disable or demote the last operator-wide admin who can sign in.
+   */
   async updateUser(
     id: string,
     change: { role?: Role; disabled?: boolean; passwordHash?: string },
     at: string,
+    opts: {
+      /** Who makes the change, for the account log (`system` when absent). */
+      by?: string;
+      /** The user sets their own password (logged as changed, not reset). */
+      ownPassword?: boolean;
+      /** The session token to keep when the password changes. */
+      keepSession?: string;
+    } = {},
   ): Promise<UserRecord | undefined> {
-    const set: Partial<UserRow> = {};
-    if (change.role !== undefined) set.role = roleOf(change.role);
-    if (change.disabled !== undefined) set.disabled_at = change.disabled ? at : null;
-    if (change.passwordHash !== undefined) set.password_hash = change.passwordHash;
-    if (Object.keys(set).length > 0)
-      await this.db.updateTable("users").set(set).where("id", "=", id).execute();
-    if (change.disabled === true || change.passwordHash !== undefined) await this.endUserSessions(id);
-    return this.getUser(id);
+    if (change.role !== undefined) roleOf(change.role);
+    const found = await this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+      if (!row) return false;
+      const set: Partial<UserRow> = {};
+      const events: Array<{ action: AuthAction; detail?: Record<string, unknown> }> = [];
+      if (change.role !== undefined && change.role !== row.role) {
+        set.role = change.role;
+        events.push({ action: "user.role_changed", detail: { before: row.role, after: change.role } });
+      }
+      if (change.disabled === true && row.disabled_at === null) {
+        set.disabled_at = at;
+        events.push({ action: "user.disabled" });
+      } else if (change.disabled === false && row.disabled_at !== null) {
+        set.disabled_at = null;
+        events.push({ action: "user.enabled" });
+      }
+      if (change.passwordHash !== undefined) {
+        set.password_hash = change.passwordHash;
+        events.push({ action: opts.ownPassword ? "user.password_changed" : "user.password_reset" });
+      }
+      if (isOperatorAdmin(row) && !isOperatorAdmin({ ...row, ...set })) {
+        const others = await trx
+          .selectFrom("users")
+          .select("id")
+          .where("role", "=", "admin")
+          .where("company_id", "is", null)
+          .where("disabled_at", "is", null)
+          .where("id", "!=", id)
+          .executeTakeFirst();
+        if (others === undefined) throw new LastAdminError(row.email);
+      }
+      if (Object.keys(set).length > 0) await trx.updateTable("users").set(set).where("id", "=", id).execute();
+      for (const e of events)
+        await logAuthEvent(trx, {
+          at,
+          actor: opts.by ?? "system",
+          action: e.action,
+          subjectId: id,
+          subject: row.email,
+          companyId: row.company_id,
+          ...(e.detail === undefined ? {} : { detail: e.detail }),
+        });
+      if (set.disabled_at !== undefined && set.disabled_at !== null) await endSessions(trx, id);
+      else if (change.passwordHash !== undefined) await endSessions(trx, id, opts.keepSession);
+      return true;
+    });
+    return found ? this.getUser(id) : undefined;
+  }
+
+  /** The account log, newest first; `subjectId` narrows it to one user or key. */
+  async listAuthEvents(opts: { limit: number; subjectId?: string }): Promise<AuthEvent[]> {
+    let q = this.db.selectFrom("auth_events").selectAll();
+    if (opts.subjectId !== undefined) q = q.where("subject_id", "=", opts.subjectId);
+    return (await q.orderBy("id", "desc").limit(opts.limit).execute()).map(eventRecord);
   }
 
   /** A new session for the user: the cookie token and the CSRF token, returned once. */
@@ -301,12 +483,19 @@ export class AuthStore {
     await this.db.deleteFrom("sessions").where("token_hash", "=", tokenHash(token)).execute();
   }
 
-  async endUserSessions(userId: string): Promise<void> {
-    await this.db.deleteFrom("sessions").where("user_id", "=", userId).execute();
+  /** Ends every session of the user, but `exceptToken`'s when given. */
+  async endUserSessions(userId: string, exceptToken?: string): Promise<void> {
+    await endSessions(this.db, userId, exceptToken);
   }
 
   /** Drops expired sessions (the login path calls it now and then). */
   async sweepSessions(at: string): Promise<void> {
     await this.db.deleteFrom("sessions").where("expires_at", "<=", at).execute();
   }
+}
+
+async function endSessions(db: Kysely<Database>, userId: string, exceptToken?: string): Promise<void> {
+  let q = db.deleteFrom("sessions").where("user_id", "=", userId);
+  if (exceptToken !== undefined) q = q.where("token_hash", "!=", tokenHash(exceptToken));
+  await q.execute();
 }

@@ -305,6 +305,24 @@ export interface SessionsTable {
   expires_at: string;
 }
 
+/** The account log: one row per change to a user or an API key (never a secret). */
+export interface AuthEventsTable {
+  id: string;
+  at: string;
+  /** Who made the change: a user's email, `key:<name>`, `cli:<login>`. */
+  actor: string;
+  /** `user.created`, `user.role_changed`, `key.revoked`… */
+  action: string;
+  /** The user's or the key's id. */
+  subject_id: string;
+  /** The user's email or the key's name and prefix, as it was then. */
+  subject: string;
+  /** The account's company scope (null: operator-wide). */
+  company_id: string | null;
+  /** JSON: what changed (roles before and after, the key's role). */
+  detail: string;
+}
+
 /** The outbound events outbox: one row per event, written with what it describes. */
 export interface OutboundEventsTable {
   id: string;
@@ -394,4 +412,5 @@ export interface Database {
   api_keys: ApiKeysTable;
   users: UsersTable;
   sessions: SessionsTable;
+  auth_events: AuthEventsTable;
 }

@@ -12,6 +12,7 @@ import { outboundEvents } from "./0012-outbound-events.js";
 import { outboundEndpointDisabledReason } from "./0012-outbound-events-disabled-reason.js";
 import { auth } from "./0010-auth.js";
 import { rateBudgets } from "./0011-rate-budgets.js";
+import { authEvents } from "./0013-auth-events.js";
 
 /** Migrations are code (not files read at run time), so the built package carries them. */
 export const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   "0012-outbound-events-disabled-reason": outboundEndpointDisabledReason,
   "0010-auth": auth,
   "0011-rate-budgets": rateBudgets,
+  "0013-auth-events": authEvents,
 };
 
 export const migrationProvider: MigrationProvider = {
