@@ -41,6 +41,13 @@ export const configTemplateSections: { key: string; default?: string; help: stri
     help: ["The verifier token of your Intuit app's webhooks (at least 16 characters)."],
   },
   {
+    key: "QBO_SHARED_REALMS",
+    help: [
+      "Comma-separated QuickBooks realm ids that may be connected to more than one company here",
+      "(each realm serves one company otherwise): only when both really keep their books in it.",
+    ],
+  },
+  {
     key: "LEDGERLINK_TOKEN_KEY",
     help: [
       "32 random bytes in base64 (openssl rand -base64 32) that seal QuickBooks tokens at rest;",
@@ -51,7 +58,8 @@ export const configTemplateSections: { key: string; default?: string; help: stri
     key: "LEDGERLINK_TOKEN_KEYS_RETIRED",
     help: [
       "Comma-separated keys that sealed tokens before the current one: still opened, never used to seal,",
-      "so a key can be rotated without reconnecting (see SECURITY.md).",
+      "so a key can be rotated without reconnecting; `ledgerlink reseal` then moves everything to the",
+      "current key (see SECURITY.md).",
     ],
   },
   {

@@ -64,6 +64,22 @@ const envSchema = z.object({
     })
     .describe("comma-separated keys rotated out of LEDGERLINK_TOKEN_KEY: they still open what they sealed"),
   LEDGERLINK_KEY_FILE: z.string().min(1).default("./data/token.key"),
+  QBO_SHARED_REALMS: z
+    .string()
+    .default("")
+    .transform((v, ctx) => {
+      const list = v
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== "");
+      for (const realm of list)
+        if (!/^\d+$/.test(realm))
+          ctx.addIssue({ code: "custom", message: `"${realm}" is not a realm id (digits)` });
+      return list;
+    })
+    .describe(
+      "comma-separated QBO realm ids that may be connected to more than one company (each realm serves one company otherwise)",
+    ),
   QBO_WEBHOOK_VERIFIER_TOKEN: z
     .string()
     .min(16)
@@ -124,6 +140,8 @@ export interface Config {
     clientSecret: string | undefined;
     redirectUri: string | undefined;
     webhookVerifierToken: string | undefined;
+    /** Realms the operator lets serve more than one company; every other realm serves one. */
+    sharedRealms: readonly string[];
   };
   /** Where people reach the console; the OAuth redirect URI is built from it unless QBO_REDIRECT_URI is set. */
   publicUrl: string;
@@ -189,6 +207,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       clientSecret: e.QBO_CLIENT_SECRET,
       redirectUri: e.QBO_REDIRECT_URI,
       webhookVerifierToken: e.QBO_WEBHOOK_VERIFIER_TOKEN,
+      sharedRealms: e.QBO_SHARED_REALMS,
     },
     publicUrl: (e.LEDGERLINK_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
     tokenKey: e.LEDGERLINK_TOKEN_KEY,

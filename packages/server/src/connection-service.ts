@@ -44,6 +44,18 @@ export const emulatorApp = {
   clientSecret: "ledgerlink-emulator-secret",
 };
 
+/** A secret at rest was sealed with a token key that is in neither LEDGERLINK_TOKEN_KEY nor the retired keys. */
+export class SecretKeyMissingError extends Error {
+  override readonly name = "SecretKeyMissingError";
+  constructor(what: string, keyId: string | undefined) {
+    super(
+      `${what} is sealed with token key ${keyId ?? "(unreadable)"}, which is not configured: put the key it was sealed with in LEDGERLINK_TOKEN_KEYS_RETIRED`,
+    );
+  }
+}
+
+const sealedKeyId = (sealed: string): string | undefined => sealed.split(".")[1];
+
 export interface ConnectionSettingsInput {
   enabled: boolean;
   settings: Record<string, unknown>;
@@ -59,8 +71,11 @@ export interface ConnectionServiceOptions {
    * the client's rate-limit windows, retry waits and request timeout shrink by the same factor.
    */
   timeScale?: number;
-  /** The limiter for a company's calls; default one per company in this process. Workers pass one shared through the database. */
-  limiterFor?: (companyId: string) => RateLimiter;
+  /**
+   * The limiter for a rate budget's calls (a company id, or `realm:<id>` for a shared realm); default
+   * one per budget in this process. Workers pass one shared through the database.
+   */
+  limiterFor?: (budget: string) => RateLimiter;
   /** Told when getting a company's access token fails (refresh refused, QBO unreachable): metrics. */
   onTokenError?: (companyId: string, err: unknown) => void;
 }
@@ -118,7 +133,12 @@ export class ConnectionService {
       await this.o.store.connections.withRefreshLock(companyId, async () => {
         const record = await this.o.store.connections.load(companyId);
         const sealed = record?.sealedGrant;
-        if (!record || !sealed || sealed.split(".")[1] === current.id) return;
+        if (!record || !sealed || sealedKeyId(sealed) === current.id) return;
+        if (!keys.some((k) => k.id === sealedKeyId(sealed)))
+          throw new SecretKeyMissingError(
+            `Company ${companyId}'s QuickBooks connection`,
+            sealedKeyId(sealed),
+          );
         const grant = openToken(sealed, keys, companyId);
         await this.o.store.connections.save(companyId, {
           ...record,
@@ -141,6 +161,18 @@ export class ConnectionService {
 
   async openSecret(sealed: string, associatedData: string): Promise<string> {
     return openToken(sealed, await this.tokenKeys(), associatedData);
+  }
+
+  /**
+   * After a key rotation: the secret sealed again under the current key, or undefined when the current
+   * key sealed it already. Throws SecretKeyMissingError, naming `what`, when no configured key sealed it.
+   */
+  async resealSecret(sealed: string, associatedData: string, what: string): Promise<string | undefined> {
+    const keys = await this.tokenKeys();
+    if (sealedKeyId(sealed) === keys[0].id) return undefined;
+    if (!keys.some((k) => k.id === sealedKeyId(sealed)))
+      throw new SecretKeyMissingError(what, sealedKeyId(sealed));
+    return sealToken(openToken(sealed, keys, associatedData), keys[0], associatedData);
   }
 
   private tokens(): Promise<TokenManager> {
@@ -233,13 +265,18 @@ export class ConnectionService {
         ? undefined
         : openToken(pending.sealedVerifier, keys, `pkce:${pending.companyId}`);
     const grant = await this.oauth.completeAuthorization(url, { state, codeVerifier });
-    const holder = await this.o.store.connections.companyForRealm(grant.realmId);
-    if (holder !== undefined && holder !== pending.companyId) {
+    const holders = (await this.o.store.connections.companiesForRealm(grant.realmId)).filter(
+      (id) => id !== pending.companyId,
+    );
+    // Two companies writing into one set of books would each create the other's customers again, so a
+    // realm serves one company unless the operator has said otherwise for that realm.
+    if (holders.length > 0 && !this.o.config.qbo.sharedRealms.includes(grant.realmId)) {
       throw new ApiError(
         409,
         "realm_already_connected",
-        `This QuickBooks company is already connected to "${holder}"`,
-        { field: "realmId" },
+        `This QuickBooks company (realm ${grant.realmId}) is already connected to "${holders[0]}". ` +
+          `Disconnect it there first, or, if both really keep their books in it, add ${grant.realmId} to QBO_SHARED_REALMS`,
+        { field: "realmId", realmId: grant.realmId, connectedTo: holders },
       );
     }
     await (await this.tokens()).connect(pending.companyId, grant);
@@ -264,7 +301,11 @@ export class ConnectionService {
       });
     }
     const manager = await this.tokens();
-    const limiter = this.o.limiterFor ? this.o.limiterFor(companyId) : this.limiters.for(companyId);
+    // QBO's limits are per realm: companies sharing one draw from one budget.
+    const budget = this.o.config.qbo.sharedRealms.includes(status.realmId)
+      ? `realm:${status.realmId}`
+      : companyId;
+    const limiter = this.o.limiterFor ? this.o.limiterFor(budget) : this.limiters.for(budget);
     return createQboClient({
       baseUrl: this.endpoints.apiBaseUrl,
       realmId: status.realmId,

@@ -10,26 +10,24 @@ export interface NotedQboChange {
 }
 
 /**
- * Records one realm's webhook notices against the company connected to it, for the next pull to re-read.
- * Returns the company, or undefined when no company holds that realm (a stale subscription: ignored).
+ * Records one realm's webhook notices against every company connected to it (one, unless the realm is
+ * shared), for the next pull to re-read. Returns those companies; none when no company holds the realm
+ * (a stale subscription: ignored).
  */
 export async function noteQboWebhookChanges(
   store: Store,
   realmId: string,
   changes: readonly NotedQboChange[],
   at: string,
-): Promise<string | undefined> {
-  const companyId = await store.connections.companyForRealm(realmId);
-  if (companyId === undefined) return undefined;
-  await store.company(companyId).noteQboChanges(
-    changes.map((e) => ({
-      entity: e.entity,
-      qboId: e.id,
-      operation: e.operation,
-      lastUpdated: e.lastUpdated ?? at,
-      ...(e.deletedId === undefined ? {} : { deletedId: e.deletedId }),
-    })),
-    at,
-  );
-  return companyId;
+): Promise<string[]> {
+  const companies = await store.connections.companiesForRealm(realmId);
+  const noted = changes.map((e) => ({
+    entity: e.entity,
+    qboId: e.id,
+    operation: e.operation,
+    lastUpdated: e.lastUpdated ?? at,
+    ...(e.deletedId === undefined ? {} : { deletedId: e.deletedId }),
+  }));
+  for (const companyId of companies) await store.company(companyId).noteQboChanges(noted, at);
+  return companies;
 }

@@ -25,7 +25,8 @@ describe.each(testDatabases())("connections and token vault on $dialect", (datab
       hasGrant: true,
       settings: { schedule: "nightly" },
     });
-    expect(await store.connections.companyForRealm("9130")).toBe("acme");
+    expect(await store.connections.companiesForRealm("9130")).toEqual(["acme"]);
+    expect(await store.connections.companiesForRealm("404")).toEqual([]);
     await store.connections.save("acme", {
       sealedGrant: "sealed:abc",
       needsReconnect: { reason: "revoked", at: "t3" },

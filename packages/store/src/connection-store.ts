@@ -87,15 +87,19 @@ export class ConnectionStore {
       .execute();
   }
 
-  /** Which company holds a realm already (a realm is connected to one company only). */
-  async companyForRealm(realmId: string): Promise<string | undefined> {
-    const r = await this.db
+  /**
+   * The companies connected to a realm, by id. One, unless the operator lets a realm
+   * serve several companies (QBO_SHARED_REALMS).
+   */
+  async companiesForRealm(realmId: string): Promise<string[]> {
+    const rows = await this.db
       .selectFrom("connections")
       .select("company_id")
       .where("realm_id", "=", realmId)
       .where("sealed_grant", "is not", null)
-      .executeTakeFirst();
-    return r?.company_id;
+      .orderBy("company_id")
+      .execute();
+    return rows.map((r) => r.company_id);
   }
 
   // --- TokenVault -----------------------------------------------------------------------------

@@ -134,9 +134,8 @@ export function jobHandlers(d: JobHandlerDeps): JobHandlers {
     }),
 
     webhook: timed("webhook", async ({ realmId, events }, ctx) => {
-      const companyId = await noteQboWebhookChanges(d.store, realmId, events, d.clock.now().toISOString());
-      if (companyId === undefined) return;
-      await ctx.queue.send("pull", { companyId });
+      const companies = await noteQboWebhookChanges(d.store, realmId, events, d.clock.now().toISOString());
+      for (const companyId of companies) await ctx.queue.send("pull", { companyId });
     }),
 
     "schedule-tick": timed("schedule-tick", async (_data, ctx) => {
