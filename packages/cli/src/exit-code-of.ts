@@ -1,5 +1,5 @@
 import { SyncBusyError } from "@ledgerlink/core";
-import { ApiError, ConfigError, NeedsReconnectError } from "@ledgerlink/server";
+import { ApiError, ConfigError, NeedsReconnectError, SecretKeyMissingError } from "@ledgerlink/server";
 import {
   RecordEditError,
   ReviewConflictError,
@@ -11,7 +11,7 @@ import { exitCodes, UsageError } from "./exit-codes.js";
 
 /** The exit code a failure maps to; `expected` says the failure is the user's to act on, not a fault. */
 export function exitCodeOf(err: unknown): { code: number; expected: boolean } {
-  if (err instanceof ConfigError || err instanceof UsageError)
+  if (err instanceof ConfigError || err instanceof UsageError || err instanceof SecretKeyMissingError)
     return { code: exitCodes.usage, expected: true };
   if (err instanceof NeedsReconnectError) return { code: exitCodes.needsReconnect, expected: true };
   if (err instanceof SyncBusyError || err instanceof ReviewConflictError)

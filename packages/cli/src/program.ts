@@ -104,6 +104,13 @@ export const verbs: readonly VerbEntry[] = [
     load: async () => (await import("./commands/migrate.js")).registerMigrate,
   },
   {
+    name: "reseal",
+    term: "reseal [options]",
+    description:
+      "After rotating LEDGERLINK_TOKEN_KEY: seal every stored secret again under the new key, so the old one can go",
+    load: async () => (await import("./commands/reseal.js")).registerReseal,
+  },
+  {
     name: "merge",
     term: "merge [options] <survivorId> <mergedId>",
     description: "Merge one of the app's customers into another (undo with `ledgerlink unmerge`)",

@@ -46,3 +46,4 @@ export * from "./global-sync/run-global-sync.js";
 export * from "./outbound/deliver-due-events.js";
 export * from "./outbound/webhook-secrets.js";
 export * from "./outbound/webhook-signature.js";
+export * from "./reseal-secrets.js";

@@ -350,6 +350,29 @@ export class OutboundStore {
     return this.getEndpoint(id);
   }
 
+  /**
+   * Replaces the endpoint's sealed secrets with the same secrets sealed under another key (a token-key
+   * rotation), only if they are still `expected`: a rotation of the secret in between wins. Returns
+   * whether it replaced them.
+   */
+  async resealSecrets(
+    id: string,
+    expected: { sealedSecret: string; previousSealedSecret: string | null },
+    next: { sealedSecret: string; previousSealedSecret: string | null },
+  ): Promise<boolean> {
+    let q = this.db
+      .updateTable("outbound_endpoints")
+      .set({ sealed_secret: next.sealedSecret, previous_sealed_secret: next.previousSealedSecret })
+      .where("company_id", "=", this.companyId)
+      .where("id", "=", id)
+      .where("sealed_secret", "=", expected.sealedSecret);
+    q =
+      expected.previousSealedSecret === null
+        ? q.where("previous_sealed_secret", "is", null)
+        : q.where("previous_sealed_secret", "=", expected.previousSealedSecret);
+    return Number((await q.executeTakeFirst()).numUpdatedRows) === 1;
+  }
+
   /** Deletes the endpoint with its deliveries and their log (the events stay). */
   async deleteEndpoint(id: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {

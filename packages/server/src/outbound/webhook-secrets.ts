@@ -2,7 +2,7 @@ import type { ConnectionService } from "../connection-service.js";
 import type { SecretOpener } from "./deliver-due-events.js";
 
 /** Webhook signing secrets at rest: sealed with the OAuth grants' key, bound to the company. */
-const associatedData = (companyId: string): string => `webhook-secret:${companyId}`;
+export const webhookSecretAssociatedData = (companyId: string): string => `webhook-secret:${companyId}`;
 
 export interface WebhookSecretSealer {
   seal(companyId: string, secret: string): Promise<string>;
@@ -11,8 +11,8 @@ export interface WebhookSecretSealer {
 
 export function webhookSecretSealer(connections: ConnectionService): WebhookSecretSealer {
   return {
-    seal: (companyId, secret) => connections.sealSecret(secret, associatedData(companyId)),
-    open: (companyId, sealed) => connections.openSecret(sealed, associatedData(companyId)),
+    seal: (companyId, secret) => connections.sealSecret(secret, webhookSecretAssociatedData(companyId)),
+    open: (companyId, sealed) => connections.openSecret(sealed, webhookSecretAssociatedData(companyId)),
   };
 }
 
