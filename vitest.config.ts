@@ -23,7 +23,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "unit",
-          include: ["packages/*/src/**/*.test.ts"],
+          include: ["packages/*/src/**/*.test.ts", "scripts/**/*.test.ts"],
           exclude: ["packages/*/src/**/*.int.test.ts", "**/node_modules/**"],
           // The matcher's 3,000-entity tests share two cores with the integration suites in CI.
           testTimeout: 20_000,
