@@ -1,4 +1,11 @@
-import { roles, UserExistsError, type ApiKeyRecord, type UserRecord } from "@ledgerlink/store";
+import {
+  LastAdminError,
+  roles,
+  UserExistsError,
+  type ApiKeyRecord,
+  type AuthEvent,
+  type UserRecord,
+} from "@ledgerlink/store";
 import type { Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
@@ -6,7 +13,7 @@ import { ApiError } from "../api-error.js";
 import { parseInput, readJson } from "../api-input.js";
 import type { AppDeps } from "../app-deps.js";
 import { logger } from "../logger.js";
-import { csrfCookie, sessionCookie } from "./authenticate.js";
+import { csrfCookie, passwordGuessFailed, sessionCookie } from "./authenticate.js";
 import { decoyHash, hashPassword, minPasswordLength, verifyPassword } from "./passwords.js";
 import { principalOf, type Principal } from "./principal.js";
 
@@ -42,6 +49,15 @@ const userChangeBody = z.strictObject({
     .optional(),
 });
 
+const passwordChangeBody = z.strictObject({
+  currentPassword: z.string().min(1, "your current password").max(1024),
+  newPassword: z.string().min(minPasswordLength, `at least ${minPasswordLength} characters`).max(1024),
+});
+const authEventsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  subjectId: z.string().min(1).max(100).optional(),
+});
+
 const isHttps = (c: Context) =>
   new URL(c.req.url).protocol === "https:" || c.req.header("x-forwarded-proto") === "https";
 
@@ -63,6 +79,14 @@ const principalView = (p: Principal) => ({
 
 const keyView = (k: ApiKeyRecord) => ({ ...k });
 const userView = (u: UserRecord) => ({ ...u });
+const eventView = (e: AuthEvent) => ({ ...e });
+
+/** LastAdminError as the API's 409 (the change would leave nobody to manage accounts). */
+function lastAdminConflict(err: unknown, field: string): unknown {
+  return err instanceof LastAdminError
+    ? new ApiError(409, "last_admin", err.message, { field, in: "body" })
+    : err;
+}
 
 async function knownCompany(deps: AppDeps, companyId: string | null) {
   if (companyId === null) return;
@@ -74,11 +98,14 @@ async function knownCompany(deps: AppDeps, companyId: string | null) {
 }
 
 /**
- * Login, logout and who-am-I for the console; API keys and users for operator-wide admins. The
- * authenticate middleware has already decided who may reach each of these.
+ * Login, logout, who-am-I and changing one's own password for the console; API keys, users, the
+ * account log and the list of companies for operator-wide admins. The authenticate middleware has
+ * already decided who may reach each of these. Every change to a user or a key is written to the
+ * store's account log (who, what, when) and logged here, never with a secret.
  */
 export function registerAuthRoutes(app: Hono, deps: AppDeps): void {
   const now = () => deps.clock.now().toISOString();
+  const log = () => deps.logger ?? logger;
 
   app.post("/api/v1/auth/login", async (c) => {
     const body = parseInput(loginBody, await readJson(c), "body");
@@ -119,6 +146,57 @@ export function registerAuthRoutes(app: Hono, deps: AppDeps): void {
     return c.json({ principal: principalView(p) });
   });
 
+  // Any signed-in user, read-only ones too (the middleware lets them reach this one write). The
+  // session is renewed: every session of the user ends, this browser gets a new one.
+  app.post("/api/v1/auth/password", async (c) => {
+    const p = principalOf(c)!;
+    if (p.kind !== "session")
+      throw new ApiError(
+        403,
+        "not_a_user",
+        "An API key has no password; sign in to the console as a user to change yours",
+      );
+    const body = parseInput(passwordChangeBody, await readJson(c), "body");
+    const found = await deps.store.auth.findUserByEmail(p.label);
+    if (!found || found.user.id !== p.id) throw new ApiError(401, "unauthenticated", "Sign in again");
+    if (!(await verifyPassword(found.passwordHash, body.currentPassword))) {
+      c.set(passwordGuessFailed, true);
+      throw new ApiError(400, "wrong_password", "body currentPassword: this is not your current password", {
+        field: "currentPassword",
+        in: "body",
+      });
+    }
+    if (body.newPassword === body.currentPassword)
+      throw new ApiError(
+        400,
+        "invalid_request",
+        "body newPassword: choose a password different from the current one",
+        { field: "newPassword", in: "body" },
+      );
+    const at = now();
+    await deps.store.auth.updateUser(p.id, { passwordHash: await hashPassword(body.newPassword) }, at, {
+      by: p.label,
+      ownPassword: true,
+    });
+    const session = await deps.store.auth.createSession(p.id, at, sessionTtlMs);
+    setSessionCookies(c, session.token, session.csrfToken);
+    log().info({ userId: p.id }, "password changed by its user; their other sessions ended");
+    return c.json({ ok: true, csrfToken: session.csrfToken, expiresAt: session.expiresAt });
+  });
+
+  app.get("/api/v1/auth/companies", async (c) =>
+    c.json({ items: (await deps.store.listCompanies()).map((co) => ({ id: co.id, name: co.name })) }),
+  );
+
+  app.get("/api/v1/auth/events", async (c) => {
+    const q = parseInput(authEventsQuery, c.req.query(), "query");
+    const items = await deps.store.auth.listAuthEvents({
+      limit: q.limit,
+      ...(q.subjectId === undefined ? {} : { subjectId: q.subjectId }),
+    });
+    return c.json({ items: items.map(eventView) });
+  });
+
   app.get("/api/v1/auth/keys", async (c) => {
     const companyId = c.req.query("companyId");
     const keys = await deps.store.auth.listApiKeys(companyId === undefined ? {} : { companyId });
@@ -135,17 +213,17 @@ export function registerAuthRoutes(app: Hono, deps: AppDeps): void {
       createdBy: principalOf(c)!.label,
       at: now(),
     });
-    (deps.logger ?? logger).info({ keyId: record.id, keyPrefix: record.prefix }, "API key created");
+    log().info({ keyId: record.id, keyPrefix: record.prefix, role: record.role }, "API key created");
     // The only time the key is shown: it is kept as a hash.
     return c.json({ ...keyView(record), key }, 201);
   });
 
   app.delete("/api/v1/auth/keys/:id", async (c) => {
     const id = c.req.param("id");
-    if (!(await deps.store.auth.revokeApiKey(id, now()))) {
+    if (!(await deps.store.auth.revokeApiKey(id, now(), principalOf(c)!.label))) {
       throw new ApiError(404, "key_not_found", `No live API key "${id}"`, { field: "id" });
     }
-    (deps.logger ?? logger).info({ keyId: id }, "API key revoked");
+    log().info({ keyId: id }, "API key revoked");
     return c.json(keyView((await deps.store.auth.getApiKey(id))!));
   });
 
@@ -164,7 +242,9 @@ export function registerAuthRoutes(app: Hono, deps: AppDeps): void {
         role: body.role,
         companyId: body.companyId,
         at: now(),
+        by: principalOf(c)!.label,
       });
+      log().info({ userId: user.id, role: user.role, companyId: user.companyId }, "console user created");
       return c.json(userView(user), 201);
     } catch (err) {
       if (err instanceof UserExistsError)
@@ -183,14 +263,32 @@ export function registerAuthRoutes(app: Hono, deps: AppDeps): void {
       (body.disabled === true || (body.role !== undefined && body.role !== "admin"))
     )
       throw new ApiError(409, "own_account", "An admin cannot disable or demote themselves");
-    const user = await deps.store.auth.updateUser(
-      id,
+    const p = principalOf(c)!;
+    const own = p.kind === "session" && p.id === id;
+    const token = getCookie(c, sessionCookie);
+    const user = await deps.store.auth
+      .updateUser(
+        id,
+        {
+          ...(body.role === undefined ? {} : { role: body.role }),
+          ...(body.disabled === undefined ? {} : { disabled: body.disabled }),
+          ...(body.password === undefined ? {} : { passwordHash: await hashPassword(body.password) }),
+        },
+        now(),
+        // An admin setting their own password keeps this session; anyone else's all end.
+        { by: p.label, ownPassword: own, ...(own && token !== undefined ? { keepSession: token } : {}) },
+      )
+      .catch((err: unknown) => {
+        throw lastAdminConflict(err, body.role === undefined ? "disabled" : "role");
+      });
+    log().info(
       {
+        userId: id,
         ...(body.role === undefined ? {} : { role: body.role }),
         ...(body.disabled === undefined ? {} : { disabled: body.disabled }),
-        ...(body.password === undefined ? {} : { passwordHash: await hashPassword(body.password) }),
+        passwordReset: body.password !== undefined,
       },
-      now(),
+      "console user changed",
     );
     return c.json(userView(user!));
   });

@@ -12,6 +12,15 @@ export const sessionCookie = "ll_session";
 export const csrfCookie = "ll_csrf";
 export const csrfHeader = "x-csrf-token";
 
+/** Set by a handler that refused a wrong password (changing one's own): spends from the guessing bucket. */
+export const passwordGuessFailed = "passwordGuessFailed";
+
+declare module "hono" {
+  interface ContextVariableMap {
+    passwordGuessFailed: boolean | undefined;
+  }
+}
+
 /** API paths anyone may call: health, Intuit's webhooks (signed), login, the API's own description. */
 const publicPaths: ReadonlyArray<readonly [string, string]> = [
   ["GET", "/api/health"],
@@ -28,7 +37,10 @@ const isWrite = (method: string) => !["GET", "HEAD", "OPTIONS"].includes(method)
 
 /** Changing the QBO connection and managing keys and users is for admins only. */
 const adminWrites = [/^\/api\/v1\/companies\/[^/]+\/connection(\/(connect|disconnect))?$/];
-const operatorAdminPaths = [/^\/api\/v1\/auth\/(keys|users)(\/|$)/];
+const operatorAdminPaths = [/^\/api\/v1\/auth\/(keys|users|events|companies)(\/|$)/];
+
+/** The one write every signed-in user may make, read-only ones too: changing their own password. */
+const ownPasswordPath = "/api/v1/auth/password";
 
 const unauthenticated = () =>
   new ApiError(401, "unauthenticated", "Sign in, or send an API key as `Authorization: Bearer llk_…`");
@@ -102,9 +114,12 @@ export function authenticate(deps: AppDeps, limits?: RateLimits): MiddlewareHand
       const method = c.req.method;
       const path = c.req.path;
       const login = method === "POST" && path === "/api/v1/auth/login";
+      const passwordChange = method === "POST" && path === ownPasswordPath;
       // Guessing passwords or keys: each wrong one spends from the client address's small bucket.
       const address =
-        limits && (login || c.req.header("authorization") !== undefined) ? clientAddress(c) : "";
+        limits && (login || passwordChange || c.req.header("authorization") !== undefined)
+          ? clientAddress(c)
+          : "";
       if (limits && address !== "") {
         const wait = limits.failures.exhausted(address);
         if (wait > 0) return tooManyRequests(c, wait);
@@ -143,7 +158,7 @@ export function authenticate(deps: AppDeps, limits?: RateLimits): MiddlewareHand
         throw new ApiError(403, "forbidden", "Only an operator-wide admin manages API keys and users");
       if (isWrite(method)) {
         const logout = path === "/api/v1/auth/logout";
-        if (found.role === "read-only" && !logout)
+        if (found.role === "read-only" && !logout && !passwordChange)
           throw new ApiError(403, "forbidden", "A read-only user cannot change anything");
         if (found.role !== "admin" && adminWrites.some((re) => re.test(path)))
           throw new ApiError(403, "forbidden", "Only an admin changes the QuickBooks connection");
@@ -157,7 +172,9 @@ export function authenticate(deps: AppDeps, limits?: RateLimits): MiddlewareHand
             throw new ApiError(403, "csrf_failed", `Missing or wrong ${csrfHeader} header; reload the page`);
         }
       }
-      return await next();
+      await next();
+      // A stolen session must not make the current password guessable at the full request rate.
+      if (limits && passwordChange && c.get(passwordGuessFailed) === true) limits.failures.take(address);
     } catch (err) {
       if (err instanceof ApiError) {
         const res = errorResponse(c, err);

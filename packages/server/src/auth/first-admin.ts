@@ -24,6 +24,7 @@ export async function ensureFirstAdmin(store: Store, clock: Clock): Promise<Firs
     role: "admin",
     companyId: null,
     at: clock.now().toISOString(),
+    by: "first start",
   });
   return { email: firstAdminEmail, password };
 }
