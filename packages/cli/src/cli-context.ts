@@ -24,7 +24,8 @@ export function withConfigFlags(cmd: Command): Command {
     .option("--company <id>", "the company to work on, overrides LEDGERLINK_COMPANY");
 }
 
-function cliActor(): string {
+/** `cli:<login>`: who the audit and account logs name for a change made from the command line. */
+export function cliActor(): string {
   try {
     return `cli:${userInfo().username}`;
   } catch {

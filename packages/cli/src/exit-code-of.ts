@@ -1,11 +1,13 @@
 import { SyncBusyError } from "@ledgerlink/core";
 import { ApiError, ConfigError, NeedsReconnectError, SecretKeyMissingError } from "@ledgerlink/server";
 import {
+  LastAdminError,
   RecordEditError,
   ReviewConflictError,
   ReviewInputError,
   ReviewNotFoundError,
   RunNotFoundError,
+  UserExistsError,
 } from "@ledgerlink/store";
 import { exitCodes, UsageError } from "./exit-codes.js";
 
@@ -14,7 +16,12 @@ export function exitCodeOf(err: unknown): { code: number; expected: boolean } {
   if (err instanceof ConfigError || err instanceof UsageError || err instanceof SecretKeyMissingError)
     return { code: exitCodes.usage, expected: true };
   if (err instanceof NeedsReconnectError) return { code: exitCodes.needsReconnect, expected: true };
-  if (err instanceof SyncBusyError || err instanceof ReviewConflictError)
+  if (
+    err instanceof SyncBusyError ||
+    err instanceof ReviewConflictError ||
+    err instanceof UserExistsError ||
+    err instanceof LastAdminError
+  )
     return { code: exitCodes.conflict, expected: true };
   if (
     err instanceof ReviewNotFoundError ||

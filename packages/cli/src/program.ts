@@ -154,6 +154,18 @@ export const verbs: readonly VerbEntry[] = [
       "Bring customers and items that exist only in QuickBooks into the app's records (origin qbo, linked)",
     load: async () => (await import("./commands/global-sync.js")).registerGlobalSync,
   },
+  {
+    name: "users",
+    term: "users",
+    description: "List, add and change console users: role, disable or enable, reset a password",
+    load: async () => (await import("./commands/users.js")).registerUsers,
+  },
+  {
+    name: "keys",
+    term: "keys",
+    description: "List, create and revoke the API keys integrators call the HTTP API with",
+    load: async () => (await import("./commands/keys.js")).registerKeys,
+  },
 ];
 
 function rootCommand(): Command {
