@@ -58,3 +58,44 @@ export type RecordSyncResponse = z.infer<typeof C.recordSyncResponse>;
 
 export type SyncEvent = C.SyncEventDto;
 export type SyncEventType = C.SyncEventType;
+
+/** Accounts (`/api/v1/auth/*`): operator-level, outside the per-company contract. */
+export type AccountRole = "admin" | "bookkeeper" | "read-only";
+export interface UserAccount {
+  id: string;
+  email: string;
+  name: string;
+  role: AccountRole;
+  /** null: sees every company. */
+  companyId: string | null;
+  createdAt: string;
+  disabledAt: string | null;
+}
+export interface ApiKeyInfo {
+  id: string;
+  /** `llk_` and the first characters: enough to tell keys apart, never to use one. */
+  prefix: string;
+  name: string;
+  role: AccountRole;
+  companyId: string | null;
+  createdBy: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+/** The answer to creating a key: the only time the key itself is sent. */
+export type NewApiKey = ApiKeyInfo & { key: string };
+export interface AccountEvent {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  subjectId: string;
+  subject: string;
+  companyId: string | null;
+  detail: Record<string, unknown>;
+}
+export interface CompanyOption {
+  id: string;
+  name: string;
+}

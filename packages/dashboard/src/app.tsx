@@ -15,7 +15,9 @@ import { ReportsScreen } from "./screens/reports-screen.js";
 import { ReviewScreen } from "./screens/review-screen.js";
 import { OverviewScreen } from "./screens/overview-screen.js";
 import { NotFoundScreen } from "./screens/not-found-screen.js";
-import { AuthGate, SignOutButton } from "./screens/login-screen.js";
+import { AuthGate, isOperatorAdmin, SignOutButton, useSignedInUser } from "./screens/login-screen.js";
+import { TeamScreen } from "./screens/team-screen.js";
+import { AccountScreen } from "./screens/account-screen.js";
 import type { StatusResponse } from "./status-types.js";
 import { useResource } from "./use-resource.js";
 import { companyPath } from "./api-client.js";
@@ -27,6 +29,8 @@ interface Route {
   render: (params: Record<string, string>) => ReactNode;
   /** Shown in the sidebar (detail pages are not). */
   nav: boolean;
+  /** In the sidebar only for operator-wide admins (the server refuses everyone else anyway). */
+  adminOnly?: boolean;
 }
 
 const routes: Route[] = [
@@ -46,6 +50,8 @@ const routes: Route[] = [
   { path: "/activity", label: "Activity", nav: true, render: () => <ActivityScreen /> },
   { path: "/integrations", label: "Integrations", nav: true, render: () => <IntegrationsScreen /> },
   { path: "/connection", label: "Connection settings", nav: true, render: () => <ConnectionScreen /> },
+  { path: "/team", label: "Team & access", nav: true, adminOnly: true, render: () => <TeamScreen /> },
+  { path: "/account", label: "My account", nav: false, render: () => <AccountScreen /> },
 ];
 
 export function App() {
@@ -79,6 +85,7 @@ function SignedInApp() {
 function Shell() {
   const { company, revision } = useConsole();
   const { path } = useLocation();
+  const me = useSignedInUser();
   const status = useResource<StatusResponse>("/api/status", revision);
   // Every open problem (findings, QuickBooks faults and matches to review), as the Errors view counts them.
   const problems = useResource<ErrorsPage>(companyPath(company, "errors") + "?limit=1", revision);
@@ -106,7 +113,7 @@ function Shell() {
         <nav className="nav" aria-label="Console">
           <ul>
             {routes
-              .filter((r) => r.nav)
+              .filter((r) => r.nav && (!r.adminOnly || isOperatorAdmin(me)))
               .map((r) => (
                 <li key={r.path}>
                   <Link to={r.path} aria-current={current(r) ? "page" : undefined}>
@@ -121,7 +128,17 @@ function Shell() {
               ))}
           </ul>
         </nav>
-        <SignOutButton />
+        <div className="account-menu">
+          {me && (
+            <span>
+              Signed in as <strong>{me.name}</strong>
+            </span>
+          )}
+          <Link to="/account" aria-current={path === "/account" ? "page" : undefined}>
+            My account &amp; password
+          </Link>
+          <SignOutButton />
+        </div>
       </aside>
       <main className="main" id="main">
         {screen}

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent, type ReactNode } from "react";
+import { createContext, useContext, useEffect, useState, type FormEvent, type ReactNode } from "react";
 import { ApiRequestError, apiRequest, errorMessage, signedOutEvent } from "../api-client.js";
 
 export interface SignedInUser {
@@ -9,6 +9,17 @@ export interface SignedInUser {
   companyId: string | null;
 }
 
+const SignedInUserContext = createContext<SignedInUser | undefined>(undefined);
+
+/** Who is signed in (inside AuthGate); screens use it to show what the role allows. */
+export function useSignedInUser(): SignedInUser | undefined {
+  return useContext(SignedInUserContext);
+}
+
+/** Manages users and API keys: an admin who sees every company (the server checks it again). */
+export const isOperatorAdmin = (u: SignedInUser | undefined): boolean =>
+  u?.role === "admin" && u.companyId === null;
+
 /**
  * Shows the console only to someone signed in: asks the server who this is, and shows the sign-in form
  * when nobody is (at start, or after any request answered 401 because the session ended).
@@ -16,10 +27,15 @@ export interface SignedInUser {
 export function AuthGate({ children }: { children: ReactNode }) {
   const [state, setState] = useState<"checking" | "signed-out" | "signed-in">("checking");
   const [problem, setProblem] = useState<string | undefined>();
+  const [user, setUser] = useState<SignedInUser | undefined>();
   useEffect(() => {
     let live = true;
     apiRequest<{ principal: SignedInUser }>("/api/v1/auth/me").then(
-      () => live && setState("signed-in"),
+      (me) => {
+        if (!live) return;
+        setUser(me.principal);
+        setState("signed-in");
+      },
       (err: unknown) => {
         if (!live) return;
         if (err instanceof ApiRequestError && err.status === 401) setState("signed-out");
@@ -38,8 +54,16 @@ export function AuthGate({ children }: { children: ReactNode }) {
   }, []);
   if (state === "checking") return <p className="main muted">Loading…</p>;
   if (state === "signed-out")
-    return <LoginScreen problem={problem} onSignedIn={() => setState("signed-in")} />;
-  return <>{children}</>;
+    return (
+      <LoginScreen
+        problem={problem}
+        onSignedIn={(signedIn) => {
+          setUser(signedIn);
+          setState("signed-in");
+        }}
+      />
+    );
+  return <SignedInUserContext.Provider value={user}>{children}</SignedInUserContext.Provider>;
 }
 
 export function LoginScreen({
@@ -47,7 +71,7 @@ export function LoginScreen({
   onSignedIn,
 }: {
   problem?: string | undefined;
-  onSignedIn: () => void;
+  onSignedIn: (user: SignedInUser) => void;
 }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -61,9 +85,12 @@ export function LoginScreen({
     setBusy(true);
     setError(undefined);
     try {
-      await apiRequest("/api/v1/auth/login", { method: "POST", body: { email, password } });
+      const r = await apiRequest<{ user: SignedInUser }>("/api/v1/auth/login", {
+        method: "POST",
+        body: { email, password },
+      });
       setPassword("");
-      onSignedIn();
+      onSignedIn(r.user);
     } catch (err) {
       setError(errorMessage(err));
     } finally {

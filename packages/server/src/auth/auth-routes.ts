@@ -28,13 +28,13 @@ const loginBody = z.strictObject({
   password: z.string().min(1).max(1024),
 });
 const newKeyBody = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  name: z.string().trim().min(1, "say what the key is for, e.g. the app's name").max(100),
   role: roleSchema.default("bookkeeper"),
   companyId: companyIdSchema.nullable().default(null),
 });
 const newUserBody = z.strictObject({
-  email: z.email().max(320),
-  name: z.string().trim().min(1).max(100),
+  email: z.email("an email address, like ann@example.com").max(320),
+  name: z.string().trim().min(1, "the person's name").max(100),
   password: z.string().min(minPasswordLength, `at least ${minPasswordLength} characters`).max(1024),
   role: roleSchema,
   companyId: companyIdSchema.nullable().default(null),
