@@ -95,8 +95,15 @@ describe.each(testDatabases())("the console in a browser ($dialect)", (database)
     await shot("01-connection-before");
 
     await page.getByRole("button", { name: "Connect to QuickBooks" }).click();
-    // Intuit's (the emulator's) consent page sends the browser back to the console's callback, then /.
-    await page.waitForURL(`${app.url}/`);
+    // Intuit's (the emulator's) consent page sends the browser back to the console's callback, then /:
+    // three navigations across two servers, so more time than one screen's; if it ends elsewhere, say where.
+    await page.waitForURL(`${app.url}/`, { timeout: 30_000 }).catch(async (err: unknown) => {
+      const text = await page
+        .locator("body")
+        .innerText()
+        .catch(() => "(no page)");
+      throw new Error(`the OAuth round trip ended at ${page.url()}: ${text.slice(0, 500)}`, { cause: err });
+    });
     await page.getByRole("heading", { name: "Overview" }).waitFor();
     await expect
       .poll(() => page.getByTestId("toast").first().textContent())
