@@ -54,7 +54,7 @@ export function jobHandlers(d: JobHandlerDeps): JobHandlers {
     }) as JobHandlers[N];
 
   return {
-    "sync-run": timed("sync-run", async ({ companyId, trigger }, ctx) => {
+    "sync-run": timed("sync-run", async ({ companyId, trigger, since }, ctx) => {
       const log = companyLogger(d.logger, { companyId });
       try {
         const result = await syncCompany({
@@ -85,9 +85,10 @@ export function jobHandlers(d: JobHandlerDeps): JobHandlers {
           );
         }
         if (result.sliced) {
-          await ctx.queue.send("sync-run", { companyId, trigger }, { singletonKey: companyId });
+          const next = { companyId, trigger, since: since ?? run?.startedAt };
+          await ctx.queue.send("sync-run", next, { singletonKey: companyId });
         } else if (run && trigger === "schedule") {
-          await ctx.queue.send("report-email", { companyId, runId: run.id });
+          await ctx.queue.send("report-email", { companyId, runId: run.id, ...(since ? { since } : {}) });
         }
       } catch (err) {
         if (err instanceof SyncBusyError) {
@@ -96,7 +97,7 @@ export function jobHandlers(d: JobHandlerDeps): JobHandlers {
           log.debug({ jobId: ctx.jobId }, "company busy on another worker; re-queued");
           await ctx.queue.send(
             "sync-run",
-            { companyId, trigger },
+            { companyId, trigger, ...(since ? { since } : {}) },
             { singletonKey: companyId, delayMs: d.busyRetryMs ?? 5_000 },
           );
           return;
@@ -153,8 +154,14 @@ export function jobHandlers(d: JobHandlerDeps): JobHandlers {
       await scheduler.tick();
     }),
 
-    "report-email": timed("report-email", async ({ companyId, runId }) => {
-      const delivery = await sendRunReport({ store: d.store, companyId, runId, transport: d.transport });
+    "report-email": timed("report-email", async ({ companyId, runId, since }) => {
+      const delivery = await sendRunReport({
+        store: d.store,
+        companyId,
+        runId,
+        transport: d.transport,
+        ...(since ? { since } : {}),
+      });
       companyLogger(d.logger, { companyId, runId }).info({ delivery: delivery.delivery }, "run report sent");
     }),
   };

@@ -10,6 +10,8 @@ export const jobPayloads = {
   "sync-run": z.object({
     companyId: z.string().min(1),
     trigger: z.enum(["manual", "schedule", "record", "change", "api", "cli"]).default("api"),
+    /** For a later slice: when the first slice started, so the report after the last covers them all. */
+    since: z.iso.datetime().optional(),
   }),
   /** Brings a company's QBO mirror up to date (CDC) without planning or writing. */
   pull: z.object({ companyId: z.string().min(1) }),
@@ -28,8 +30,15 @@ export const jobPayloads = {
   }),
   /** Looks at every company's schedule and queues the due runs; also re-queues companies whose runner died. */
   "schedule-tick": z.object({}),
-  /** Emails (or writes) the report of one finished run. */
-  "report-email": z.object({ companyId: z.string().min(1), runId: z.string().min(1) }),
+  /**
+   * Emails (or writes) the report of one finished run; with `since`, of every run from then to now
+   * (a run cut into slices is one run to the people reading the report).
+   */
+  "report-email": z.object({
+    companyId: z.string().min(1),
+    runId: z.string().min(1),
+    since: z.iso.datetime().optional(),
+  }),
 } as const;
 
 export type JobName = keyof typeof jobPayloads;

@@ -8,7 +8,7 @@ import { createEmulator, type EmulatorServer } from "@ledgerlink/emulator";
 import { createQboClient } from "@ledgerlink/qbo";
 import { openStore, testDatabases, type Store } from "@ledgerlink/store";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -145,5 +145,54 @@ describe.each(testDatabases())("run slices ($dialect)", (database) => {
     const links = async (id: string) => (await store.company(id).sync.listLinks()).size;
     expect(await links("big")).toBe(306);
     expect(await links("small")).toBe(11);
+  }, 120_000);
+
+  it("a scheduled run cut into slices sends one report, of all its slices", async () => {
+    const config = loadConfig({
+      QBO_ENVIRONMENT: "emulator",
+      QBO_BASE_URL: qbo.url,
+      LEDGERLINK_TOKEN_KEY: randomBytes(32).toString("base64"),
+    });
+    const connections = new ConnectionService({ store, config, clock: systemClock, timeScale: 10 });
+    await seed(store, "nightly", 5, 60); // 66 operations: slices of 25, 25 and 16
+    const realm = emulator.createRealm({ companyName: "nightly" });
+    realm.setPreferences({ SalesFormsPrefs: { CustomTxnNumbers: true } });
+    const res = await fetch(`${await connections.startConnect("nightly", "n")}&realmId=${realm.id}`, {
+      redirect: "manual",
+    });
+    await connections.completeConnect(res.headers.get("location")!, "n");
+    const dir = mkdtempSync(join(tmpdir(), "ledgerlink-sliced-report-"));
+    const runs: string[] = [];
+    const queue = new InProcessQueue((name, err) => {
+      throw new Error(`job ${name} failed: ${String(err)}`);
+    });
+    await queue.work(
+      jobHandlers({
+        store,
+        connections,
+        clock: systemClock,
+        environment: "emulator",
+        transport: { kind: "disk", dir, defaultRecipients: [] },
+        logger: logger.child({ level: "warn" }),
+        sliceOps: 25,
+        onRunEvent: (_companyId, e: SyncEvent) => {
+          if (e.type === "run-finished") runs.push(e.run.id);
+        },
+      }),
+      { concurrency: 1 },
+    );
+    await queue.send("sync-run", { companyId: "nightly", trigger: "schedule" }, { singletonKey: "nightly" });
+    await queue.drained();
+    await queue.stop();
+
+    expect(runs).toHaveLength(3);
+    // One report, filed under the last slice, counting what every slice did.
+    expect(readdirSync(join(dir, "nightly"))).toEqual([runs[2]]);
+    const csv = readFileSync(join(dir, "nightly", runs[2]!, `sync-report-${runs[2]}.csv`), "utf8");
+    const rows = csv.split(/\r?\n/);
+    expect(rows).toContain("count,,,created,,,66,,,");
+    expect(rows.filter((r) => r.startsWith("run,")).map((r) => r.split(",")[1])).toEqual(runs);
+    const html = readFileSync(join(dir, "nightly", runs[2]!, "sync-report.html"), "utf8");
+    expect(html).toContain("66");
   }, 120_000);
 });

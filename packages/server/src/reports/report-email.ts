@@ -7,7 +7,7 @@ import type { Config } from "../config.js";
 import { renderReportCsv } from "./report-csv.js";
 import { renderReportHtml, readableTime } from "./report-html.js";
 import type { SyncReport } from "./report-schema.js";
-import { buildRunReport } from "./sync-report.js";
+import { buildRunReport, buildSlicedRunReport } from "./sync-report.js";
 import { unmatchedCustomersCsv } from "./unmatched-customers.js";
 
 /**
@@ -87,12 +87,20 @@ export async function reportRecipients(
 }
 
 /** One line for the subject: the company, the run's outcome and what needs a person. */
+/** What the report's runs came to: a run cut into slices is partial if any slice was, else as its last. */
+function overallStatus(r: SyncReport): string {
+  const last = r.runs.at(-1);
+  if (!last) return "no run";
+  if (r.runs.length > 1 && r.runs.some((x) => x.status === "partial" || x.status === "failed"))
+    return "partial";
+  return last.status;
+}
+
 export function reportSubject(r: SyncReport): string {
-  const run = r.runs[0];
   const company = r.company.name.replace(/[\r\n]+/g, " ");
   const problems = r.errors.total === 1 ? "1 open problem" : `${r.errors.total} open problems`;
   return (
-    `Sync report for ${company}: ${run?.status ?? "no run"} — ${r.counts.linked} linked, ` +
+    `Sync report for ${company}: ${overallStatus(r)} — ${r.counts.linked} linked, ` +
     `${r.counts.created} created, ${r.counts.updated} updated, ${problems}`
   );
 }
@@ -100,7 +108,11 @@ export function reportSubject(r: SyncReport): string {
 function reportText(r: SyncReport): string {
   const lines = [
     `Sync report for ${r.company.name}`,
-    r.runs[0] ? `Run ${r.runs[0].id} started ${readableTime(r.runs[0].startedAt)}: ${r.runs[0].status}` : "",
+    r.runs.length > 1
+      ? `${r.runs.length} runs (one sync in slices) from ${readableTime(r.runs[0]!.startedAt)}: ${overallStatus(r)}`
+      : r.runs[0]
+        ? `Run ${r.runs[0].id} started ${readableTime(r.runs[0].startedAt)}: ${r.runs[0].status}`
+        : "",
     "",
     ...Object.entries(r.counts).map(([k, v]) => `${k}: ${v}`),
     "",
@@ -132,9 +144,15 @@ export async function sendRunReport(o: {
   /** Overrides the configured recipients (the email endpoint's body). */
   recipients?: readonly string[];
   clock?: Clock;
+  /** The run was the last slice of a run cut into slices that began then: report them all. */
+  since?: string;
 }): Promise<ReportDelivery> {
   const clock = o.clock ?? systemClock;
-  const built = await buildRunReport({ store: o.store, companyId: o.companyId, runId: o.runId, clock });
+  const input = { store: o.store, companyId: o.companyId, runId: o.runId, clock };
+  const built =
+    o.since === undefined
+      ? await buildRunReport(input)
+      : await buildSlicedRunReport({ ...input, since: o.since });
   const r = built.report;
   const subject = reportSubject(r);
   const files: { name: string; content: string; type: string }[] = [

@@ -46,6 +46,19 @@ export async function buildPeriodReport(o: ReportInput & { from: string; to: str
   return assemble(o, { kind: "period", from: o.from, to: o.to }, generatedAt, asOf, runs, errors, repairs);
 }
 
+/**
+ * The report of a run cut into slices (each slice its own run): every run from the first slice's start
+ * to the last slice's end, summed, as one report.
+ */
+export async function buildSlicedRunReport(
+  o: ReportInput & { runId: string; since: string },
+): Promise<BuiltReport> {
+  const last = await o.store.company(o.companyId).sync.getRun(o.runId);
+  // Runs are taken by their start, [from, to): the last slice started before it finished.
+  const end = Date.parse(last.finishedAt ?? o.clock.now().toISOString()) + 1;
+  return buildPeriodReport({ ...o, from: o.since, to: new Date(end).toISOString() });
+}
+
 async function assemble(
   o: ReportInput,
   scope: SyncReport["scope"],
