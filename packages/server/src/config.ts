@@ -20,6 +20,24 @@ function isMailbox(v: string): boolean {
   return address !== undefined && emailAddress.safeParse(address).success;
 }
 
+/** A setting holding a list (split on `separator`, blanks dropped); `problem` names a bad entry. */
+function listSetting(separator: RegExp, problem: (entry: string, index: number) => string | undefined) {
+  return z
+    .string()
+    .default("")
+    .transform((v, ctx) => {
+      const list = v
+        .split(separator)
+        .map((s) => s.trim())
+        .filter((s) => s !== "");
+      list.forEach((entry, i) => {
+        const message = problem(entry, i);
+        if (message !== undefined) ctx.addIssue({ code: "custom", message });
+      });
+      return list;
+    });
+}
+
 /**
  * Every setting the server and CLI read from the environment, validated once at start-up. All problems
  * are reported together so an operator fixes them in one go.
@@ -47,39 +65,16 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9+/]{43}=$/, "32 random bytes in base64 (openssl rand -base64 32)")
     .optional(),
-  LEDGERLINK_TOKEN_KEYS_RETIRED: z
-    .string()
-    .default("")
-    .transform((v, ctx) => {
-      const list = v
-        .split(",")
-        .map((s) => s.trim())
-        .filter((s) => s !== "");
-      // Never echo a value: these are keys.
-      list.forEach((k, i) => {
-        if (!/^[A-Za-z0-9+/]{43}=$/.test(k))
-          ctx.addIssue({ code: "custom", message: `key ${i + 1} is not 32 bytes in base64` });
-      });
-      return list;
-    })
-    .describe("comma-separated keys rotated out of LEDGERLINK_TOKEN_KEY: they still open what they sealed"),
+  LEDGERLINK_TOKEN_KEYS_RETIRED: listSetting(/,/, (k, i) =>
+    // Never echo a value: these are keys.
+    /^[A-Za-z0-9+/]{43}=$/.test(k) ? undefined : `key ${i + 1} is not 32 bytes in base64`,
+  ).describe("comma-separated keys rotated out of LEDGERLINK_TOKEN_KEY: they still open what they sealed"),
   LEDGERLINK_KEY_FILE: z.string().min(1).default("./data/token.key"),
-  QBO_SHARED_REALMS: z
-    .string()
-    .default("")
-    .transform((v, ctx) => {
-      const list = v
-        .split(",")
-        .map((s) => s.trim())
-        .filter((s) => s !== "");
-      for (const realm of list)
-        if (!/^\d+$/.test(realm))
-          ctx.addIssue({ code: "custom", message: `"${realm}" is not a realm id (digits)` });
-      return list;
-    })
-    .describe(
-      "comma-separated QBO realm ids that may be connected to more than one company (each realm serves one company otherwise)",
-    ),
+  QBO_SHARED_REALMS: listSetting(/,/, (realm) =>
+    /^\d+$/.test(realm) ? undefined : `"${realm}" is not a realm id (digits)`,
+  ).describe(
+    "comma-separated QBO realm ids that may be connected to more than one company (each realm serves one company otherwise)",
+  ),
   QBO_WEBHOOK_VERIFIER_TOKEN: z
     .string()
     .min(16)
@@ -97,22 +92,11 @@ const envSchema = z.object({
     .describe(
       "the mail server post-sync reports are sent through; without it they are written to REPORT_DIR",
     ),
-  REPORT_RECIPIENTS: z
-    .string()
-    .default("")
-    .transform((v, ctx) => {
-      const list = v
-        .split(/[,;]/)
-        .map((s) => s.trim())
-        .filter((s) => s !== "");
-      for (const address of list)
-        if (!emailAddress.safeParse(address).success)
-          ctx.addIssue({ code: "custom", message: `"${address}" is not an email address` });
-      return list;
-    })
-    .describe(
-      "comma-separated addresses that get each company's post-sync report (unless the company lists its own)",
-    ),
+  REPORT_RECIPIENTS: listSetting(/[,;]/, (address) =>
+    emailAddress.safeParse(address).success ? undefined : `"${address}" is not an email address`,
+  ).describe(
+    "comma-separated addresses that get each company's post-sync report (unless the company lists its own)",
+  ),
   REPORT_FROM: z
     .string()
     .optional()

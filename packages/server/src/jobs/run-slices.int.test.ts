@@ -49,6 +49,21 @@ async function seed(store: Store, companyId: string, customers: number, invoices
   );
 }
 
+/** Connects the company to a new emulated QBO company of its own (OAuth through the emulator). */
+async function connectToNewRealm(
+  emulator: ReturnType<typeof createEmulator>,
+  connections: ConnectionService,
+  companyId: string,
+): Promise<void> {
+  const realm = emulator.createRealm({ companyName: companyId });
+  realm.setPreferences({ SalesFormsPrefs: { CustomTxnNumbers: true } });
+  const nonce = `slices-${companyId}`;
+  const res = await fetch(`${await connections.startConnect(companyId, nonce)}&realmId=${realm.id}`, {
+    redirect: "manual",
+  });
+  await connections.completeConnect(res.headers.get("location")!, nonce);
+}
+
 describe.each(testDatabases())("run slices ($dialect)", (database) => {
   const emulator = createEmulator({ timeScale: 10 });
   let qbo: EmulatorServer;
@@ -96,13 +111,7 @@ describe.each(testDatabases())("run slices ($dialect)", (database) => {
       ["small", 5],
     ] as const) {
       await seed(store, id, 5, invoices);
-      const realm = emulator.createRealm({ companyName: id });
-      realm.setPreferences({ SalesFormsPrefs: { CustomTxnNumbers: true } });
-      const nonce = `fair-${id}`;
-      const res = await fetch(`${await connections.startConnect(id, nonce)}&realmId=${realm.id}`, {
-        redirect: "manual",
-      });
-      await connections.completeConnect(res.headers.get("location")!, nonce);
+      await connectToNewRealm(emulator, connections, id);
     }
     const finished: { companyId: string; operations: number; status: string }[] = [];
     const queue = new InProcessQueue((name, err) => {
@@ -155,12 +164,7 @@ describe.each(testDatabases())("run slices ($dialect)", (database) => {
     });
     const connections = new ConnectionService({ store, config, clock: systemClock, timeScale: 10 });
     await seed(store, "nightly", 5, 60); // 66 operations: slices of 25, 25 and 16
-    const realm = emulator.createRealm({ companyName: "nightly" });
-    realm.setPreferences({ SalesFormsPrefs: { CustomTxnNumbers: true } });
-    const res = await fetch(`${await connections.startConnect("nightly", "n")}&realmId=${realm.id}`, {
-      redirect: "manual",
-    });
-    await connections.completeConnect(res.headers.get("location")!, "n");
+    await connectToNewRealm(emulator, connections, "nightly");
     const dir = mkdtempSync(join(tmpdir(), "ledgerlink-sliced-report-"));
     const runs: string[] = [];
     const queue = new InProcessQueue((name, err) => {
