@@ -19,3 +19,4 @@ export * from "./token-manager.js";
 export * from "./webhook.js";
 export * from "./qbo-write-port.js";
 export * from "./qbo-pull-api.js";
+export * from "./qbo-outage.js";

@@ -467,7 +467,10 @@ export class QboClient implements QboCustomerApi {
           retry === false
             ? { retry: false, delayMs: 0, reason: "retries off" }
             : decide(err, attempt, retry, { idempotent: req.method === "GET" });
-        if (!decision.retry) throw err;
+        if (!decision.retry) {
+          err.attempts = attempt;
+          throw err;
+        }
         this.o.onRetry?.({ path: req.path, attempt, error: err, decision });
         await sleep(decision.delayMs);
       }
@@ -500,6 +503,8 @@ export class QboClient implements QboCustomerApi {
           ? `QuickBooks did not answer ${req.method} ${req.path} in time`
           : `Could not reach QuickBooks: ${errMessage(e)}`,
         timedOut,
+        ...(timedOut ? { timeoutMs: this.o.timeoutMs ?? 120_000 } : {}),
+        refused: errnoCode(e) === "ECONNREFUSED",
         cause: e,
       });
     } finally {
@@ -531,6 +536,19 @@ export class QboClient implements QboCustomerApi {
       .join("&");
     return `${this.base}${path}?${qs}`;
   }
+}
+
+/** The system error code under a failed fetch (undici puts it on `cause`), e.g. ECONNREFUSED. */
+function errnoCode(e: unknown): string | undefined {
+  for (let cur: unknown = e, depth = 0; cur instanceof Error && depth < 4; cur = cur.cause, depth++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+    // An AggregateError (happy eyeballs: IPv4 and IPv6 both refused) carries them in `errors`.
+    const inner = (cur as { errors?: unknown[] }).errors?.[0];
+    const innerCode = inner instanceof Error ? (inner as { code?: unknown }).code : undefined;
+    if (typeof innerCode === "string") return innerCode;
+  }
+  return undefined;
 }
 
 export const createQboClient = (options: QboClientOptions): QboClient => new QboClient(options);

@@ -36,6 +36,8 @@ export abstract class QboError extends Error {
   readonly status: number | undefined;
   /** Every error of the fault, the first of which also fills code/message/detail/element. */
   readonly errors: readonly QboErrorItem[];
+  /** How many tries the client made before giving up with this error (set by the client's retry loop). */
+  attempts = 1;
 
   constructor(init: QboErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -97,10 +99,18 @@ export class QboRateLimitError extends QboError {
 export class QboNetworkError extends QboError {
   override readonly name = "QboNetworkError" as const;
   readonly timedOut: boolean;
+  /** The time allowed per try, when it ran out (`timedOut`). */
+  readonly timeoutMs: number | undefined;
+  /** Nothing listened at QuickBooks' address (ECONNREFUSED). */
+  readonly refused: boolean;
 
-  constructor(init: Omit<QboErrorInit, "category"> & { timedOut?: boolean }) {
+  constructor(
+    init: Omit<QboErrorInit, "category"> & { timedOut?: boolean; timeoutMs?: number; refused?: boolean },
+  ) {
     super({ ...init, category: "transient" });
     this.timedOut = init.timedOut ?? false;
+    this.timeoutMs = init.timeoutMs;
+    this.refused = init.refused ?? false;
   }
 }
 

@@ -16,6 +16,7 @@ import {
   QboUnexpectedResponseError,
 } from "./qbo-error.js";
 import type { QboClient } from "./qbo-client.js";
+import { qboOutageOf } from "./qbo-outage.js";
 
 /**
  * Did QBO possibly carry the write out? A network failure, timeout or 5xx leaves it unknown, and the
@@ -37,6 +38,9 @@ function failed(key: string, err: unknown): QboWriteResult {
     outcomeUnknown: !(err instanceof QboRateLimitError) && outcomeUnknown(err),
   };
   if (err instanceof QboAuthError && err.reason !== "unauthorized") result.needsReconnect = true;
+  // Only an unknown outcome counts as "QBO did not answer": a 429 past its retries was refused, not lost.
+  const outage = result.outcomeUnknown ? qboOutageOf(err) : undefined;
+  if (outage && !result.ok) result.outage = outage;
   return result;
 }
 

@@ -2,6 +2,8 @@ import type {
   ClassifiedFailure,
   Finding,
   PlanStep,
+  QboUnreachable,
+  QboUnreachableDto,
   Repair,
   RunSummaryDto,
   SyncEvent,
@@ -26,6 +28,17 @@ export function runSummaryDto(run: SyncRunSummary): RunSummaryDto {
     throttleWaitMs: run.throttleWaitMs,
     note: run.note ?? null,
     durationMs: run.finishedAt === undefined ? null : Date.parse(run.finishedAt) - Date.parse(run.startedAt),
+    qboUnreachable: run.qboUnreachable ? qboUnreachableDto(run.qboUnreachable) : null,
+  };
+}
+
+export function qboUnreachableDto(u: QboUnreachable): QboUnreachableDto {
+  return {
+    during: u.during,
+    kind: u.kind,
+    attempts: u.attempts,
+    status: u.kind === "status" ? u.status : null,
+    timeoutMs: u.kind === "timeout" ? u.timeoutMs : null,
   };
 }
 

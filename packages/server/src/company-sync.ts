@@ -13,7 +13,7 @@ import {
   type SyncResult,
   type ValidationPolicy,
 } from "@ledgerlink/core";
-import { qboPullApi, qboWritePort, type QboClient } from "@ledgerlink/qbo";
+import { qboOutageOf, qboPullApi, qboWritePort, type QboClient } from "@ledgerlink/qbo";
 import type { Store } from "@ledgerlink/store";
 import { applyQboChanges } from "./apply-qbo-changes.js";
 import { companySyncStore } from "./company-sync-store.js";
@@ -113,6 +113,9 @@ function runOnce(o: CompanySyncOptions): Promise<SyncResult> {
       });
       if (o.onPulled) await o.onPulled(pulled);
     },
+    // QBO down during the pull (5xx, timeout, refused after the client's retries): a failed run with a
+    // note, not a throw. Anything else (a bug, a revoked grant) still throws.
+    pullOutage: qboOutageOf,
     ...(o.trigger ? { trigger: o.trigger } : {}),
     ...(o.dryRun ? { dryRun: true } : {}),
     ...(o.only ? { only: o.only } : {}),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { errorCategorySchema, named, pageQuery, recordKindSchema, recordRefSchema } from "./common.js";
 import { findingFixActions, findingSchema, fixParamsSchema } from "./findings.js";
-import { fieldChangeSchema } from "./runs.js";
+import { companyNoticeSchema, fieldChangeSchema } from "./runs.js";
 
 /** Where an open problem comes from: a pre-flight finding, a QBO fault at run time, or a match to review. */
 export const problemSourceSchema = named("ProblemSource", z.enum(["preflight", "qbo", "review"]));
@@ -112,6 +112,8 @@ export const errorsPageSchema = named(
     total: z.number().int(),
     items: z.array(errorItemSchema),
     nextCursor: z.string().nullable(),
+    /** Shown above the problems: the last sync could not reach QuickBooks (null otherwise). */
+    notice: companyNoticeSchema.nullable(),
   }),
 );
 

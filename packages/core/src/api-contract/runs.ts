@@ -43,6 +43,46 @@ const outcomeCounts = z.object(
 );
 export const outcomeCountsSchema = named("OutcomeCounts", outcomeCounts);
 
+/**
+ * QuickBooks could not be reached in a run: while reading its changes (`pull`: nothing was sent) or
+ * while sending (`send`); what it did (`status`: answered `status`, `timeout`: no answer within
+ * `timeoutMs`, `refused`/`network`: the connection, `throttled`: 429 past the retries) and after how
+ * many tries per call.
+ */
+export const qboUnreachableSchema = named(
+  "QboUnreachable",
+  z.object({
+    during: z.enum(["pull", "send"]),
+    kind: z.enum(["status", "timeout", "refused", "network", "throttled"]),
+    attempts: z.number().int(),
+    status: z.number().int().nullable(),
+    timeoutMs: z.number().nullable(),
+  }),
+);
+export type QboUnreachableDto = z.infer<typeof qboUnreachableSchema>;
+
+/**
+ * Something about the company as a whole that office staff must see before the per-record problems:
+ * the last sync could not reach QuickBooks (its records are not failed: they are sent on the next sync).
+ * Gone once a later run finishes without that.
+ */
+export const companyNoticeSchema = named(
+  "CompanyNotice",
+  z.object({
+    kind: z.literal("qbo-unreachable"),
+    title: z.string(),
+    /** The run's note: what failed, after how many tries, what happens next. */
+    message: z.string(),
+    runId: z.string(),
+    /** When that run finished. */
+    at: z.string(),
+    /** The action that clears it once QuickBooks answers again: start a sync (POST …/runs). */
+    action: z.literal("sync-again"),
+    detail: qboUnreachableSchema,
+  }),
+);
+export type CompanyNoticeDto = z.infer<typeof companyNoticeSchema>;
+
 /** A sync run: status, counts per outcome and per QBO entity, calls made. */
 export const runSummarySchema = named(
   "RunSummary",
@@ -59,9 +99,11 @@ export const runSummarySchema = named(
     operations: z.number().int(),
     calls: z.number().int(),
     throttleWaitMs: z.number(),
-    /** Why it stopped early (cancelled, needs reconnect), in plain words. */
+    /** Why it stopped early (cancelled, needs reconnect, QuickBooks unreachable), in plain words. */
     note: z.string().nullable(),
     durationMs: z.number().nullable(),
+    /** Set when QuickBooks could not be reached (see QboUnreachable); the note says it in words. */
+    qboUnreachable: qboUnreachableSchema.nullable(),
   }),
 );
 export type RunSummaryDto = z.infer<typeof runSummarySchema>;

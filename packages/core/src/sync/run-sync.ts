@@ -5,6 +5,7 @@ import type { RecordRef } from "../record-ref.js";
 import { repairAuditEntry } from "../repair/apply-repairs.js";
 import type { ValidationPolicy } from "../validate/policy.js";
 import { resolveLocalRefs, UnresolvedReferenceError } from "./local-ref.js";
+import { pullFailedNote, unreachableNote, type QboOutage } from "./qbo-outage.js";
 import type { QboPayload } from "./record-to-qbo.js";
 import {
   planSync,
@@ -42,6 +43,11 @@ export interface RunSyncOptions {
   holder: string;
   /** Brings the QBO mirror up to date before planning (the pull); absent in tests that seed it. */
   pull?: () => Promise<void>;
+  /**
+   * Tells a pull failure that means QuickBooks could not be reached (the connector's typed errors)
+   * from any other: such a run ends "failed" with a note instead of throwing; anything else is thrown.
+   */
+  pullOutage?: (err: unknown) => QboOutage | undefined;
   trigger?: RunTrigger;
   dryRun?: boolean;
   /** Sync only these records and what they need. */
@@ -82,6 +88,13 @@ export interface SyncResult {
   /** True when the run stopped at `maxOps` with work left: the caller queues the next slice. */
   sliced?: boolean;
 }
+
+/**
+ * Calls in a row that QuickBooks did not answer at all (each after the client's own retries) before a
+ * run stops sending: QBO is down, and the rest would only wait out the same retries. What was not sent
+ * is planned afresh by the next run, with the same requestids.
+ */
+export const UNANSWERED_CALLS_TO_STOP = 3;
 
 /** What a step's action comes to once done, in the past tense runs and `record.synced` events use. */
 export const stepOutcome: Readonly<Record<StepAction, Outcome>> = {
@@ -160,7 +173,15 @@ export async function runSync(o: RunSyncOptions): Promise<SyncResult> {
   const lost = (): boolean => leaseLost || Date.now() - renewedAt > ttl * 0.9;
   try {
     const recovered = await recover(o, now);
-    if (o.pull) await o.pull();
+    if (o.pull) {
+      try {
+        await o.pull();
+      } catch (err) {
+        const outage = o.pullOutage?.(err);
+        if (!outage) throw err;
+        return await pullFailedRun(o, newId(), outage, recovered);
+      }
+    }
     const inputs = await store.loadInputs();
     const plan = planSync({ ...inputs, ...policies(o), ...(o.only ? { only: o.only } : {}) });
     const run: SyncRunSummary = {
@@ -191,6 +212,59 @@ export async function runSync(o: RunSyncOptions): Promise<SyncResult> {
     clearInterval(renew);
     await store.releaseLease(o.holder);
   }
+}
+
+/** The run of a sync whose pull QuickBooks did not answer: failed, nothing sent, with a note saying so. */
+async function pullFailedRun(
+  o: RunSyncOptions,
+  id: string,
+  outage: QboOutage,
+  recovered: { confirmed: number; failed: number; pending: number },
+): Promise<SyncResult> {
+  const { store, clock } = o;
+  const at = clock.now().toISOString();
+  const run: SyncRunSummary = {
+    id,
+    companyId: store.companyId,
+    trigger: o.trigger ?? "manual",
+    startedAt: at,
+    status: "running",
+    counts: emptyCounts(),
+    byEntity: {},
+    operations: 0,
+    calls: 0,
+    throttleWaitMs: 0,
+  };
+  await store.startRun(run);
+  if (recovered.confirmed + recovered.failed + recovered.pending > 0)
+    o.onEvent?.({ type: "recovered", runId: run.id, ...recovered });
+  // Ops an earlier run sent whose outcome is still unknown: they go again, identically, next time.
+  run.counts.pending = recovered.pending;
+  run.status = "failed";
+  run.finishedAt = clock.now().toISOString();
+  run.note = pullFailedNote(outage, recovered.pending);
+  run.qboUnreachable = { ...outage, during: "pull" };
+  if (o.throttleWaitMs) run.throttleWaitMs = Math.round(o.throttleWaitMs());
+  await store.saveRun(run);
+  o.onEvent?.({ type: "run-finished", run });
+  const plan: SyncPlan = {
+    steps: [],
+    repairs: [],
+    findings: [],
+    reviews: [],
+    counts: {
+      create: 0,
+      link: 0,
+      update: 0,
+      reactivate: 0,
+      inactivate: 0,
+      delete: 0,
+      skip: 0,
+      held: 0,
+      blocked: 0,
+    },
+  };
+  return { plan, run, outcomes: [] };
 }
 
 function policies(o: RunSyncOptions): {
@@ -290,7 +364,14 @@ class Executor {
   private remaining = 0;
   private wake: (() => void) | undefined;
   private stop:
-    { status: "cancelled" | "needs-reconnect" | "interrupted" | "sliced"; note: string } | undefined;
+    | { status: "cancelled" | "needs-reconnect" | "interrupted" | "sliced" | "unreachable"; note: string }
+    | undefined;
+  /** The last call QuickBooks did not answer, and how many such calls came in a row. */
+  private outage: QboOutage | undefined;
+  private unansweredInARow = 0;
+  private answeredCalls = 0;
+  /** Ops left unsent because a record they need has an unknown outcome: the next run plans them. */
+  private readonly deferred = new Set<string>();
   private done = 0;
   private total = 0;
   /** Ops taken by lanes so far: a slice's budget is spent when they are taken, not when sent. */
@@ -406,8 +487,14 @@ class Executor {
           this.now(),
         );
     } else {
-      // Only a dependency cycle can leave ops unsent without a stop; validation should have caught it.
-      for (const op of left)
+      const deferred = left.filter((op) => this.deferred.has(op.id));
+      if (deferred.length > 0)
+        await store.abandonOps(
+          deferred.map((op) => op.id),
+          this.now(),
+        );
+      // Only a dependency cycle can leave other ops unsent without a stop; validation should have caught it.
+      for (const op of left.filter((op) => !this.deferred.has(op.id)))
         await this.fail(op, {
           category: "invalid-data",
           message: "It depends on itself through other records",
@@ -432,13 +519,23 @@ class Executor {
         ? r.counts.failed === 0 && r.counts.pending === 0
           ? "succeeded"
           : "partial"
-        : this.stop.status
+        : this.stop.status === "unreachable"
+          ? wrote > 0
+            ? "partial"
+            : "failed"
+          : this.stop.status
       : r.counts.failed === 0 && r.counts.pending === 0
         ? "succeeded"
         : wrote > 0
           ? "partial"
           : "failed";
-    if (this.stop) r.note = this.stop.note;
+    if (this.stop && this.stop.status !== "unreachable") r.note = this.stop.note;
+    else if (this.outage && r.counts.pending > 0) {
+      // Records whose outcome is unknown, and those not sent (after the stop, or needing one of them).
+      const waiting = r.counts.pending + left.length;
+      r.note = unreachableNote(this.outage, waiting, this.answeredCalls > 0);
+      r.qboUnreachable = { ...this.outage, during: "send" };
+    }
     await store.saveRun(r);
     this.emit({ type: "run-finished", run: r });
     return { plan: this.plan, run: r, outcomes: this.outcomes, ...(sliced ? { sliced: true } : {}) };
@@ -573,6 +670,7 @@ class Executor {
     const results = batchKey.startsWith("single:")
       ? [await this.o.qbo.write(writes[0]!)]
       : await this.o.qbo.batch(writes);
+    this.noteAnswer(results);
     const successes: { op: OutboxOp; object: Record<string, unknown> }[] = [];
     for (const [i, r] of results.entries()) {
       if (r.ok) successes.push({ op: sendable[i]!, object: r.object });
@@ -584,6 +682,21 @@ class Executor {
       if (this.o.throttleWaitMs) this.run.throttleWaitMs = Math.round(this.o.throttleWaitMs());
       await store.saveRun(this.run);
     }
+  }
+
+  /** Counts calls QuickBooks left unanswered in a row; enough of them stop the run's sending. */
+  private noteAnswer(results: readonly QboWriteResult[]): void {
+    const first = results[0];
+    const unanswered = first !== undefined && results.every((r) => !r.ok && r.outage !== undefined);
+    if (!unanswered) {
+      this.unansweredInARow = 0;
+      this.answeredCalls++;
+      return;
+    }
+    if (!first.ok) this.outage = first.outage;
+    this.unansweredInARow++;
+    if (this.unansweredInARow >= UNANSWERED_CALLS_TO_STOP && !this.stop)
+      this.stop = { status: "unreachable", note: "" };
   }
 
   private async apply(op: OutboxOp, r: QboWriteResult): Promise<void> {
@@ -700,12 +813,23 @@ class Executor {
     });
   }
 
+  private defer(op: OutboxOp): void {
+    if (op.state !== "planned" || this.deferred.has(op.id)) return;
+    this.deferred.add(op.id);
+    for (const d of this.dependents.get(op.ref) ?? []) this.defer(d);
+  }
+
   /** Marks a record's op finished and releases (or fails) the ops that were waiting for it. */
   private async finish(op: OutboxOp, ok: boolean): Promise<void> {
     this.remaining--;
     this.done++;
     for (const d of this.dependents.get(op.ref) ?? []) {
       if (d.state !== "planned") continue;
+      // Sent, outcome unknown: what needs it is not failed (it may well be in QBO), only left for later.
+      if (!ok && op.state === "sent" && !this.links.has(op.ref)) {
+        this.defer(d);
+        continue;
+      }
       if (!ok && !this.links.has(op.ref)) {
         await this.failDependency(d, op.ref);
         continue;

@@ -2,6 +2,7 @@ import type { ClassifiedFailure } from "../ports.js";
 import type { RecordRef } from "../record-ref.js";
 import type { Repair } from "../repair/apply-repairs.js";
 import type { Finding } from "../validate/finding.js";
+import type { QboOutage, QboUnreachable } from "./qbo-outage.js";
 import type { QboSideAction } from "./qbo-side-changes.js";
 import type { QboPayload } from "./record-to-qbo.js";
 import type { PlanStep, RecordLink, StepAction, SyncEntity, SyncPlan, SyncPlanInput } from "./sync-plan.js";
@@ -27,6 +28,8 @@ export type QboWriteResult =
       outcomeUnknown: boolean;
       /** QBO refused the grant: nothing more can be sent until someone reconnects. */
       needsReconnect?: boolean;
+      /** QBO did not answer the call at all (5xx, timeout, connection refused) after the client's tries. */
+      outage?: QboOutage;
     };
 
 /** The part of QBO the engine writes through (implemented over `@ledgerlink/qbo`'s client). */
@@ -99,8 +102,10 @@ export interface SyncRunSummary {
   calls: number;
   /** Time calls spent waiting for a throttle slot, summed (ms). */
   throttleWaitMs: number;
-  /** Why it stopped early (needs reconnect, cancelled), in plain words. */
+  /** Why it stopped early (needs reconnect, cancelled, QuickBooks unreachable), in plain words. */
   note?: string;
+  /** Set when QuickBooks could not be reached (the pull failed, or calls went unanswered). */
+  qboUnreachable?: QboUnreachable;
 }
 
 export type SyncEvent =

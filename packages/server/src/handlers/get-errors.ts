@@ -2,10 +2,12 @@ import { companyParams, errorCategoryTitles, listErrorsQuery, recordKinds } from
 import type { Handler } from "hono";
 import { apiHandler, type ApiDeps } from "../api-handler.js";
 import { errorItems } from "../errors-view.js";
+import { qboUnreachableNotice } from "../qbo-unreachable-notice.js";
 
 /**
  * `GET /api/v1/companies/:companyId/errors`: every open problem (pre-flight finding, QBO fault, match to
- * review) grouped by category with counts, then a page in category order with explanations and fixes.
+ * review) grouped by category with counts, then a page in category order with explanations and fixes;
+ * above them, a company-level notice when the last sync could not reach QuickBooks.
  */
 export const getErrors = (deps: ApiDeps): Handler =>
   apiHandler(deps, { params: companyParams, query: listErrorsQuery }, async ({ c, companyId, query }) => {
@@ -27,5 +29,6 @@ export const getErrors = (deps: ApiDeps): Handler =>
       total: page.total,
       items: await errorItems(deps.store, companyId, page.items),
       nextCursor: page.nextCursor,
+      notice: await qboUnreachableNotice(deps.store, companyId),
     });
   });
