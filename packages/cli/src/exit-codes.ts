@@ -13,6 +13,12 @@ export const exitCodes = {
   failure: 4,
   /** Refused: the data disagrees with the action (already resolved, already linked, a sync running). */
   conflict: 5,
+  /**
+   * QuickBooks could not be reached (5xx, no answer in time, connection refused, after the retries): the
+   * run is recorded with a note, nothing is lost or duplicated, and the next sync sends what waits.
+   * Worth retrying later, unlike 1 (records to fix) or 4 (a fault to report).
+   */
+  qboUnreachable: 6,
 } as const;
 
 /** The exit-code table for `ledgerlink --help`. */
@@ -22,7 +28,9 @@ export const exitCodeHelp = `Exit codes:
   2  bad usage: unknown flag, bad configuration or input
   3  QuickBooks needs reconnecting (run \`ledgerlink connect\`)
   4  unexpected failure
-  5  refused: the data disagrees (already resolved or linked, a sync is running)`;
+  5  refused: the data disagrees (already resolved or linked, a sync is running)
+  6  QuickBooks could not be reached (down, not answering, refusing connections);
+     nothing is lost or duplicated: sync again later`;
 
 /** Bad flags, a bad mapping or unreadable input: the user must change the command (exit 2). */
 export class UsageError extends Error {

@@ -121,7 +121,12 @@ export async function runSyncCommand(opts: SyncCliOptions): Promise<void> {
   const problems = opts.dryRun
     ? result.plan.counts.blocked > 0
     : (result.run?.counts.failed ?? 0) + (result.run?.counts.blocked ?? 0) > 0;
-  process.exitCode = problems ? exitCodes.errorsFound : exitCodes.ok;
+  // QBO down outranks records to fix: the run could not finish, and trying again later is what helps.
+  process.exitCode = result.run?.qboUnreachable
+    ? exitCodes.qboUnreachable
+    : problems
+      ? exitCodes.errorsFound
+      : exitCodes.ok;
 }
 
 function printPlan(companyId: string, plan: SyncPlan, json: boolean): void {
@@ -176,4 +181,6 @@ function printRun(result: SyncResult): void {
   }
   const r = result.run!;
   console.log(`Sync ${r.status}: ${countsText(r.counts)}.`);
+  // Why it stopped (QuickBooks unreachable, cancelled, needs reconnect), in the run's own words.
+  if (r.note) console.log(r.qboUnreachable ? paint("red", r.note) : r.note);
 }
