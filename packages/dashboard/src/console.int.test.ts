@@ -261,6 +261,46 @@ describe.each(testDatabases())("the console in a browser ($dialect)", (database)
     await shot("12-mappings");
   });
 
+  it(
+    "says QuickBooks could not be reached on the Overview and the Errors view, and Sync again clears it",
+    { timeout: 60_000 },
+    async () => {
+      const realm = app.emu.realm(app.emu.defaultRealmId);
+      await api("/customers", { method: "POST", body: [{ id: "7001", displayName: "Northwind Bakery" }] });
+      // QuickBooks answers 503 to every write (it still answers the pull).
+      for (const pathIncludes of ["/batch", "/customer"])
+        realm.injectFault({ kind: "503", probability: 1, pathIncludes });
+      try {
+        await goTo("Overview");
+        await page.getByRole("button", { name: "Sync now" }).click();
+        const notice = page.getByTestId("qbo-unreachable");
+        await notice.waitFor({ timeout: 30_000 });
+        expect(await notice.textContent()).toMatch(
+          /QuickBooks could not be reached.*it answered 503 Service Unavailable, after 2 tries\. The \d+ records? waiting will be sent again on the next sync, with nothing duplicated/,
+        );
+        await expect.poll(() => page.getByTestId("last-run").textContent()).toMatch(/failed/);
+        await shot("13-overview-qbo-unreachable");
+        await goTo("Errors");
+        await expect
+          .poll(() => page.getByTestId("qbo-unreachable").textContent())
+          .toContain("QuickBooks could not be reached");
+        await shot("14-errors-qbo-unreachable");
+      } finally {
+        realm.clearFaults();
+      }
+      // QuickBooks is back: Sync again (from the Errors view) sends it, once, and the notice goes.
+      await page.getByTestId("qbo-unreachable").getByRole("button", { name: "Sync again" }).click();
+      await page.getByRole("heading", { level: 1, name: "Overview" }).waitFor();
+      await expect
+        .poll(() => page.getByTestId("last-run").textContent(), { timeout: 30_000 })
+        .not.toMatch(/failed/);
+      await page.getByTestId("qbo-unreachable").waitFor({ state: "detached", timeout: 30_000 });
+      expect(realm.list("Customer").filter((c) => c["DisplayName"] === "Northwind Bakery")).toHaveLength(1);
+      // The next step signs in again and expects to come back to the Mappings screen.
+      await goTo("Mappings");
+    },
+  );
+
   it("signs out, refuses a wrong password by saying so, and signs in again", async () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByRole("heading", { name: "Sign in to Ledgerlink" }).waitFor();
@@ -272,7 +312,7 @@ describe.each(testDatabases())("the console in a browser ($dialect)", (database)
     await expect
       .poll(() => page.getByTestId("login-problem").textContent())
       .toContain("Wrong email or password");
-    await shot("13-sign-in");
+    await shot("15-sign-in");
     await app.signIn(page);
     await page.getByRole("heading", { level: 1, name: "Mappings" }).waitFor();
   });

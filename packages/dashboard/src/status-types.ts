@@ -1,4 +1,4 @@
-import type { SyncRun } from "@ledgerlink/core";
+import type { CompanyNoticeDto, SyncRun } from "@ledgerlink/core";
 
 /** `state` of the QuickBooks connection as GET …/connection and /api/status report it. */
 export type ConnectionStateName = "connected" | "needs-reconnect" | "disconnected" | "disabled";
@@ -22,4 +22,6 @@ export interface StatusResponse {
   connection: ConnectionStatus;
   counts: { customers: number; linkedCustomers: number; openErrors: number };
   lastRun: SyncRun | null;
+  /** The last sync could not reach QuickBooks (packages/server/src/qbo-unreachable-notice.ts). */
+  notice: CompanyNoticeDto | null;
 }

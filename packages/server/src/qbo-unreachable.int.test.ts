@@ -150,6 +150,10 @@ describe.each(testDatabases())("QuickBooks unreachable ($dialect)", (database: T
     expect(page.notice).toMatchObject({ runId: failed.id, message: failed.note });
     expect(page.notice?.detail.during).toBe("send");
     expect((await statusNotice())?.runId).toBe(failed.id);
+    // The post-sync report carries the note.
+    const report = await h.call<string>("GET", `${base}/reports/runs/${failed.id}.html`);
+    expect(report.status).toBe(200);
+    expect(report.body).toContain(failed.note);
 
     // QBO is back: the next run sends everything, each record once, and the notice is gone.
     const afterFailure = h.realm().requestLog.length;

@@ -9,11 +9,12 @@ import type {
   FixParams,
   FixResult,
 } from "../api-types.js";
+import { QboUnreachableNotice } from "../components/qbo-unreachable-notice.js";
 import { LoadError, Notice, Screen } from "../components/screen.js";
 import { VirtualList } from "../components/virtual-list.js";
 import { useConsole } from "../console-context.js";
 import { formatCount, formatWhen, plural } from "../format.js";
-import { Link, setQuery, useLocation } from "../router.js";
+import { Link, navigate, setQuery, useLocation } from "../router.js";
 import { usePagedList } from "../use-paged-list.js";
 
 const pageSize = 200;
@@ -44,6 +45,22 @@ export function ErrorsScreen() {
 
   // A new category is a new list: nothing stays selected from the old one.
   useEffect(() => setSelected(new Set()), [category]);
+
+  const [syncing, setSyncing] = useState(false);
+  const notice = list.first?.notice ?? null;
+  // Sync again from here: the Overview shows the run's progress and how it ended.
+  const syncAgain = async () => {
+    setSyncing(true);
+    try {
+      await apiRequest(companyPath(company, "runs"), { method: "POST", body: {} });
+      notify("Syncing again; the Overview shows how it goes.");
+      navigate("/");
+    } catch (err) {
+      notify(errorMessage(err), "bad");
+    } finally {
+      setSyncing(false);
+    }
+  };
 
   const groups = list.first?.groups ?? [];
   const total = groups.reduce((n, g) => n + g.count, 0);
@@ -141,11 +158,15 @@ export function ErrorsScreen() {
         ))}
       </div>
 
+      {notice && (
+        <QboUnreachableNotice note={notice.message} at={notice.at} onSyncAgain={syncAgain} busy={syncing} />
+      )}
       {list.error && <LoadError message={list.error} retry={list.reload} />}
       {list.first && list.items.length === 0 && !list.hasMore && (
-        <Notice tone="ok" title="No errors" testId="no-errors">
+        <Notice tone="ok" title={notice ? "No problems with your records" : "No errors"} testId="no-errors">
           <p>
-            Everything checked out. <Link to="/">Back to the Overview</Link>
+            {notice ? "The records waiting go to QuickBooks at the next sync. " : "Everything checked out. "}
+            <Link to="/">Back to the Overview</Link>
           </p>
         </Notice>
       )}

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { apiRequest, companyPath, errorMessage, query } from "../api-client.js";
 import type { ErrorsPage, PlanResponse, RunPage, RunSummary, StartRunResponse } from "../api-types.js";
 import { StackedBarChart, type BarColumn } from "../components/bar-chart.js";
+import { QboUnreachableNotice } from "../components/qbo-unreachable-notice.js";
 import { LoadError, Notice, Screen } from "../components/screen.js";
 import { ConnectionBadge, HealthBadge, type SyncHealth } from "../components/status-badge.js";
 import { useConsole } from "../console-context.js";
@@ -75,7 +76,9 @@ export function OverviewScreen() {
       setProgress(undefined);
       const c = e.run.counts;
       notify(
-        `Sync ${runStatusWords[e.run.status]}: ${c.created} created, ${c.updated} updated, ${c.linked} linked, ${c.failed + c.blocked} need attention.`,
+        e.run.qboUnreachable
+          ? `Sync ${runStatusWords[e.run.status]}: QuickBooks could not be reached. Nothing is lost; sync again later.`
+          : `Sync ${runStatusWords[e.run.status]}: ${c.created} created, ${c.updated} updated, ${c.linked} linked, ${c.failed + c.blocked} need attention.`,
         e.run.status === "failed" ? "bad" : "ok",
       );
       refreshAll();
@@ -190,6 +193,13 @@ export function OverviewScreen() {
                   </button>
                 </p>
               </div>
+            ) : lastFinished?.qboUnreachable && s.connection.state === "connected" ? (
+              <QboUnreachableNotice
+                note={lastFinished.note ?? ""}
+                at={lastFinished.finishedAt}
+                onSyncAgain={syncNow}
+                busy={starting}
+              />
             ) : (
               <NextStep status={s} />
             )}
