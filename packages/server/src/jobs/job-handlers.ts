@@ -80,6 +80,8 @@ export function jobHandlers(d: JobHandlerDeps): JobHandlers {
               calls: run.calls,
               throttleWaitMs: run.throttleWaitMs,
               sliced: result.sliced === true,
+              // QuickBooks down (or a pull it did not answer) ends the run failed with a note, not a throw.
+              ...(run.note ? { note: run.note } : {}),
             },
             "sync run finished",
           );
