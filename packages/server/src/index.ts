@@ -47,3 +47,4 @@ export * from "./outbound/deliver-due-events.js";
 export * from "./outbound/webhook-secrets.js";
 export * from "./outbound/webhook-signature.js";
 export * from "./reseal-secrets.js";
+export * from "./demo/demo-links-check.js";

@@ -1,7 +1,8 @@
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, renameSync, rmSync } from "node:fs";
 import type { Command } from "commander";
 import { createEmulator, demoCompanySeed } from "@ledgerlink/emulator";
-import { loadConfig, loadDemoData, startServer, syncCompany } from "@ledgerlink/server";
+import { linksMissingFromQbo, loadConfig, loadDemoData, startServer, syncCompany } from "@ledgerlink/server";
+import { dialectOf, openStore } from "@ledgerlink/store";
 import { systemClock } from "@ledgerlink/core";
 
 /** `ledgerlink demo` (what `npm start` runs): the emulator, the server and the console, together. */
@@ -17,24 +18,25 @@ export function registerDemo(program: Command): void {
       if (opts.reset) resetDemoDatabase(config.databaseUrl);
       // The QBO side of the demo company, as a bookkeeper typed it in by hand (seed articles' failures).
       const emu = createEmulator({ seed: demoCompanySeed });
+      if (!opts.reset)
+        await setAsideIfQboForgot(config.databaseUrl, config.company, emu.realm(emu.defaultRealmId));
       const emulator = await emu.listen({ port: config.emulatorPort, host: "127.0.0.1" });
       const server = await startServer({
         ...config,
         qbo: { ...config.qbo, environment: "emulator", baseUrl: emulator.url },
       });
       // The emulator's consent page needs no person: connect the demo company through real OAuth. The
-      // emulator keeps QBO's company in memory, so a grant saved by an earlier run is unknown to it.
-      if ((await server.connections.status(config.company)).state !== "connected") {
-        await server.connections.connectToEmulatorAutomatically(config.company);
-      }
+      // emulator keeps its tokens in memory, so a grant saved by an earlier run is unknown to it: connect
+      // on every start, not only the first.
+      await server.connections.connectToEmulatorAutomatically(config.company);
       // The app side of the demo company, once: through the ingest path, then a first pull and plan,
       // so the console opens on the Ready-To-Sync queue, the match review and the problems to fix.
       const company = server.store.company(config.company);
       const fresh = (await company.counts()).customers === 0;
       if (!fresh)
         console.log(
-          `Kept the demo database of an earlier run (${config.databaseUrl}); the QBO emulator starts again from ` +
-            `its seeded company, so run "npm start -- --reset" to start both over.`,
+          `Kept the demo database of an earlier run (${config.databaseUrl}): nothing it sent to QuickBooks is ` +
+            `missing from the emulator's company. Start both over with "npm start -- --reset".`,
         );
       if (fresh) {
         const loaded = await loadDemoData(company);
@@ -97,6 +99,43 @@ Stop with Ctrl-C.`);
       const stop = () => void Promise.all([server.close(), emulator.close()]).then(() => process.exit(0));
       process.once("SIGINT", stop).once("SIGTERM", stop);
     });
+}
+
+/**
+ * A restart keeps the database but not QuickBooks (the emulator holds it in memory and starts again from
+ * its seed): when the database links records to QuickBooks objects the emulator no longer has, the
+ * demo starts over, keeping the earlier database beside it, rather than show them as synced.
+ */
+async function setAsideIfQboForgot(
+  databaseUrl: string,
+  companyId: string,
+  realm: Parameters<typeof linksMissingFromQbo>[1],
+): Promise<void> {
+  const postgres = dialectOf(databaseUrl) === "postgres";
+  const file = databaseUrl.replace(/^sqlite:/, "");
+  if (!postgres && (file === ":memory:" || !existsSync(file))) return;
+  const store = await openStore({ url: databaseUrl });
+  let missing: string[];
+  try {
+    missing = await linksMissingFromQbo(store.company(companyId), realm);
+  } finally {
+    await store.close();
+  }
+  if (missing.length === 0) return;
+  const what =
+    `${missing.length} record${missing.length === 1 ? "" : "s"} an earlier run sent to QuickBooks ` +
+    `(${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ", …" : ""}) ` +
+    `${missing.length === 1 ? "is" : "are"} not in the emulator's company, which starts from its seed each time`;
+  if (postgres) {
+    console.log(
+      `Warning: ${what}. The demo does not reset PostgreSQL: drop its tables, or use the SQLite default.`,
+    );
+    return;
+  }
+  const aside = `${file}.before-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+  for (const suffix of ["", "-wal", "-shm", "-journal"])
+    if (existsSync(`${file}${suffix}`)) renameSync(`${file}${suffix}`, `${aside}${suffix}`);
+  console.log(`Started the demo over: ${what}. The earlier database is kept as ${aside}.`);
 }
 
 /**
