@@ -1,4 +1,4 @@
-import { actorHeader, type ApiRoute } from "@ledgerlink/core";
+import { actorHeader, unstorableText, type ApiRoute } from "@ledgerlink/core";
 import {
   DeliveryNotFoundError,
   EndpointNotFoundError,
@@ -32,6 +32,12 @@ export function parseInput<S extends z.ZodType>(
   value: unknown,
   part: "path" | "query" | "body",
 ): z.output<S> {
+  // Text PostgreSQL cannot hold (a NUL, half a character) would otherwise surface as a 500 on write.
+  const bad = findUnstorableText(value, []);
+  if (bad) {
+    const field = fieldPath(bad.path) || `(${part})`;
+    throw new ApiError(400, "invalid_request", `${part} ${field}: ${bad.reason}`, { field, in: part });
+  }
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
@@ -44,6 +50,31 @@ export function parseInput<S extends z.ZodType>(
     in: part,
     issues: parsed.error.issues.map((i) => ({ field: fieldPath(i.path), message: i.message })),
   });
+}
+
+function findUnstorableText(
+  value: unknown,
+  path: PropertyKey[],
+): { path: PropertyKey[]; reason: string } | undefined {
+  if (typeof value === "string") {
+    const reason = unstorableText(value);
+    return reason === undefined ? undefined : { path, reason };
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findUnstorableText(value[i], [...path, i]);
+      if (found) return found;
+    }
+  } else if (value !== null && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      const found =
+        unstorableText(k) === undefined
+          ? findUnstorableText(v, [...path, k])
+          : { path: [...path, k], reason: `its name ${unstorableText(k)!}` };
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 /** The JSON body; an empty body reads as `{}` (for endpoints whose fields are all optional). */

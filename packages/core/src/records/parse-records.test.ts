@@ -62,6 +62,21 @@ describe("parseRecords", () => {
     expect(rejected[1]!.message).toContain("unpaired UTF-16 surrogate");
   });
 
+  it("refuses text holding a NUL character, naming the field", () => {
+    // Found by the ingest fuzzer: JSON allows "\u0000", PostgreSQL refused it and the API answered 500.
+    const { ok, rejected } = parseRecords("customer", [
+      { id: "\u0000", displayName: "Nul id" },
+      { id: "7", displayName: "Nul\u0000name" },
+      { id: "8", displayName: "Fine" },
+    ]);
+    expect(ok.map((c) => c.id)).toEqual(["8"]);
+    expect(rejected.map((r) => [r.index, r.field])).toEqual([
+      [0, "id"],
+      [1, "displayName"],
+    ]);
+    expect(rejected[1]!.message).toContain("NUL character");
+  });
+
   it("rejects every row of an id sent more than once in the batch, and keeps the others", () => {
     const { ok, rejected } = parseRecords("item", [
       { id: "A", name: "Labor" },

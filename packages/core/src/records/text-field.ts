@@ -13,6 +13,16 @@ export const maxTextLength = 20_000;
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const wellFormed = (s: string): boolean => !loneSurrogate.test(s);
 const notWellFormed = "holds a broken character (an unpaired UTF-16 surrogate)";
+/** NUL: JSON allows "\u0000", but PostgreSQL text cannot hold it and no name or memo means it. */
+const noNul = (s: string): boolean => !s.includes("\u0000");
+const holdsNul = "holds a NUL character (\\u0000), which cannot be stored";
+
+/** Why text cannot be stored as it is (half a character, a NUL), or undefined: for any text field. */
+export function unstorableText(s: string): string | undefined {
+  if (!wellFormed(s)) return notWellFormed;
+  if (!noNul(s)) return holdsNul;
+  return undefined;
+}
 
 /** Optional fields: empty strings and null (blank CSV cells, JSON null) mean "not given". */
 const blankToUndefined = (v: unknown): unknown => (v === "" || v === null ? undefined : v);
@@ -21,7 +31,8 @@ export const requiredText = z
   .string({ error: "is required and must be text" })
   .min(1, { error: "is required and must not be empty" })
   .max(maxTextLength, { error: `is longer than ${maxTextLength} characters` })
-  .refine(wellFormed, { error: notWellFormed });
+  .refine(wellFormed, { error: notWellFormed })
+  .refine(noNul, { error: holdsNul });
 
 export const optionalText = z.preprocess(
   blankToUndefined,
@@ -29,6 +40,7 @@ export const optionalText = z.preprocess(
     .string({ error: "must be text" })
     .max(maxTextLength, { error: `is longer than ${maxTextLength} characters` })
     .refine(wellFormed, { error: notWellFormed })
+    .refine(noNul, { error: holdsNul })
     .optional(),
 );
 
@@ -37,7 +49,8 @@ export const recordIdSchema = z
   .union([z.string(), z.number().int()], { error: "is required: the app's own id (text or a whole number)" })
   .transform((v) => String(v).trim())
   .refine((s) => s.length > 0 && s.length <= 200, { error: "must be 1 to 200 characters" })
-  .refine(wellFormed, { error: notWellFormed });
+  .refine(wellFormed, { error: notWellFormed })
+  .refine(noNul, { error: holdsNul });
 
 export const optionalRecordId = z.preprocess(blankToUndefined, recordIdSchema.optional());
 

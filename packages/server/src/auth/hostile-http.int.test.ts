@@ -85,3 +85,43 @@ describe.each(testDatabases())("rate limits and security headers over HTTP ($dia
     expect(answers[1]!.headers.get("cache-control")).toBe("no-store");
   });
 });
+
+describe.each(testDatabases())("text that cannot be stored, in any JSON body ($dialect)", (database) => {
+  let h: ApiHarness;
+  beforeAll(async () => {
+    h = await startApiHarness(database);
+  }, 60_000);
+  afterAll(() => h?.close());
+
+  it("answers 400 naming the field for a NUL or half a character, and stores nothing", async () => {
+    // PostgreSQL cannot hold either: before, they reached it and the answer was a 500.
+    const user = await h.call<{ error: { code: string; message: string; details: { field: string } } }>(
+      "POST",
+      "/api/v1/auth/users",
+      {
+        email: "nul@acme.example",
+        name: "Ann\u0000Lee",
+        password: "a-long-enough-password",
+        role: "bookkeeper",
+      },
+    );
+    expect(user.status).toBe(400);
+    expect(user.body.error.details.field).toBe("name");
+    expect(user.body.error.message).toContain("NUL character");
+    expect((await h.store.auth.findUserByEmail("nul@acme.example")) ?? null).toBeNull();
+
+    const endpoint = await h.call<{ error: { message: string; details: { field: string } } }>(
+      "POST",
+      "/api/v1/companies/acme/webhook-endpoints",
+      {
+        url: "https://hooks.example/in",
+        description: "half \ud800 a character",
+        eventTypes: ["record.synced"],
+      },
+    );
+    expect(endpoint.status).toBe(400);
+    expect(endpoint.body.error.details.field).toBe("description");
+    expect(endpoint.body.error.message).toContain("unpaired UTF-16 surrogate");
+    expect(await h.store.company("acme").outbound.listEndpoints()).toEqual([]);
+  });
+});
