@@ -13,7 +13,7 @@ import {
   type SyncResult,
   type ValidationPolicy,
 } from "@ledgerlink/core";
-import { qboOutageOf, qboPullApi, qboWritePort, type QboClient } from "@ledgerlink/qbo";
+import { QboAuthError, qboOutageOf, qboPullApi, qboWritePort, type QboClient } from "@ledgerlink/qbo";
 import type { Store } from "@ledgerlink/store";
 import { applyQboChanges } from "./apply-qbo-changes.js";
 import { companySyncStore } from "./company-sync-store.js";
@@ -116,6 +116,9 @@ function runOnce(o: CompanySyncOptions): Promise<SyncResult> {
     // QBO down during the pull (5xx, timeout, refused after the client's retries): a failed run with a
     // note, not a throw. Anything else (a bug, a revoked grant) still throws.
     pullOutage: qboOutageOf,
+    // QBO refused the grant during the pull: a needs-reconnect run (the console says reconnect), not a crash.
+    pullRefused: (err) =>
+      err instanceof QboAuthError && err.reason !== "unauthorized" ? err.message : undefined,
     ...(o.trigger ? { trigger: o.trigger } : {}),
     ...(o.dryRun ? { dryRun: true } : {}),
     ...(o.only ? { only: o.only } : {}),

@@ -1,6 +1,6 @@
 import { systemClock } from "@ledgerlink/core";
 import { createEmulator } from "@ledgerlink/emulator";
-import { createQboClient } from "@ledgerlink/qbo";
+import { createQboClient, QboAuthError } from "@ledgerlink/qbo";
 import { openStore, testDatabases, type Store } from "@ledgerlink/store";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runCompanySync } from "./company-sync.js";
@@ -53,7 +53,8 @@ describe.each(testDatabases())("a batch re-sent after a kill is the same batch (
     return { client, died: () => dead };
   }
 
-  it("invoices released out of plan order are re-sent under the requestid they went out with", async () => {
+  /** 20 customers and 20 invoices; invoice n<i> belongs to customer c<19-i>. */
+  async function seedOutOfOrder(): Promise<void> {
     const at = new Date().toISOString();
     await ingestRecords(
       store.company(company),
@@ -80,7 +81,10 @@ describe.each(testDatabases())("a batch re-sent after a kill is the same batch (
       })),
       at,
     );
+  }
 
+  it("invoices released out of plan order are re-sent under the requestid they went out with", async () => {
+    await seedOutOfOrder();
     const dying = dyingClient();
     const lanes = { batchLanes: 1, singleLanes: 0 };
     void runCompanySync({ store, companyId: company, client: dying.client, clock: systemClock, ...lanes });
@@ -110,6 +114,56 @@ describe.each(testDatabases())("a batch re-sent after a kill is the same batch (
       expect(links.get(`INV:n${i}`)?.qboId, `INV:n${i}`).toBe(q["Id"]);
       expect((q["CustomerRef"] as { value: string }).value).toBe(links.get(`C:c${19 - i}`)?.qboId);
     }
+    expect(await store.company(company).listOpenErrors()).toEqual([]);
+  }, 60_000);
+
+  it("a grant refused while re-sending a dead runner's batch leaves it to re-send after the reconnect", async () => {
+    // Found by the chaos run (seed 848772247): recovery failed the re-sent ops with an auth error, the
+    // next run planned them afresh under new requestids, and QBO answered 6140 for invoices it had.
+    await seedOutOfOrder();
+    const dying = dyingClient();
+    const lanes = { batchLanes: 1, singleLanes: 0 };
+    void runCompanySync({ store, companyId: company, client: dying.client, clock: systemClock, ...lanes });
+    await expect.poll(() => dying.died(), { timeout: 20_000 }).toBe(true);
+    const engine = store.company(company).sync;
+    await expect
+      .poll(async () => (await engine.unfinishedOps()).some((op) => op.state === "sent"))
+      .toBe(true);
+    await engine.releaseLease((await engine.leaseHolder(new Date()))!);
+    const sent = (await engine.unfinishedOps()).filter((op) => op.state === "sent").length;
+
+    const revoked = createQboClient({
+      baseUrl: server.url,
+      realmId: emu.defaultRealmId,
+      getAccessToken: () =>
+        Promise.reject(
+          new QboAuthError({ message: "the grant was revoked (invalid_grant)", reason: "needs-reconnect" }),
+        ),
+    });
+    const refused = await runCompanySync({
+      store,
+      companyId: company,
+      client: revoked,
+      clock: systemClock,
+      ...lanes,
+    });
+    expect(refused.run?.status).toBe("needs-reconnect");
+    expect(refused.run?.note).toContain("reconnect");
+    expect(refused.run?.counts.pending).toBe(sent);
+    // Still "sent", not failed: no problem was opened for them, nothing planned afresh.
+    expect((await engine.unfinishedOps()).filter((op) => op.state === "sent")).toHaveLength(sent);
+    expect(await store.company(company).listOpenErrors()).toEqual([]);
+
+    const client = createQboClient({
+      baseUrl: server.url,
+      realmId: emu.defaultRealmId,
+      getAccessToken: () => Promise.resolve(emu.issueAccessToken(emu.defaultRealmId)),
+    });
+    const r = await runCompanySync({ store, companyId: company, client, clock: systemClock, ...lanes });
+    expect(r.run?.status).toBe("succeeded");
+    expect(realm().list("Invoice")).toHaveLength(20);
+    const links = await engine.listLinks();
+    for (let i = 0; i < 20; i++) expect(links.get(`INV:n${i}`)?.qboId, `INV:n${i}`).toBeTruthy();
     expect(await store.company(company).listOpenErrors()).toEqual([]);
   }, 60_000);
 });

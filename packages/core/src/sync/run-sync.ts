@@ -48,6 +48,11 @@ export interface RunSyncOptions {
    * from any other: such a run ends "failed" with a note instead of throwing; anything else is thrown.
    */
   pullOutage?: (err: unknown) => QboOutage | undefined;
+  /**
+   * Tells a pull failure that means QuickBooks refused the grant (revoked, expired refresh token): such
+   * a run ends "needs-reconnect" with this note instead of throwing.
+   */
+  pullRefused?: (err: unknown) => string | undefined;
   trigger?: RunTrigger;
   dryRun?: boolean;
   /** Sync only these records and what they need. */
@@ -173,13 +178,36 @@ export async function runSync(o: RunSyncOptions): Promise<SyncResult> {
   const lost = (): boolean => leaseLost || Date.now() - renewedAt > ttl * 0.9;
   try {
     const recovered = await recover(o, now);
+    if (recovered.needsReconnect)
+      return await runEndedBeforePlan(
+        o,
+        newId(),
+        {
+          status: "needs-reconnect",
+          note: `QuickBooks refused the saved connection; reconnect to continue. The ${recovered.pending} records an earlier run sent go again, identically, once reconnected.`,
+        },
+        recovered,
+      );
     if (o.pull) {
       try {
         await o.pull();
       } catch (err) {
+        const refused = o.pullRefused?.(err);
+        if (refused !== undefined)
+          return await runEndedBeforePlan(
+            o,
+            newId(),
+            { status: "needs-reconnect", note: refused },
+            recovered,
+          );
         const outage = o.pullOutage?.(err);
         if (!outage) throw err;
-        return await pullFailedRun(o, newId(), outage, recovered);
+        const end = {
+          status: "failed" as const,
+          note: pullFailedNote(outage, recovered.pending),
+          qboUnreachable: { ...outage, during: "pull" as const },
+        };
+        return await runEndedBeforePlan(o, newId(), end, recovered);
       }
     }
     const inputs = await store.loadInputs();
@@ -197,8 +225,9 @@ export async function runSync(o: RunSyncOptions): Promise<SyncResult> {
       throttleWaitMs: 0,
     };
     await store.startRun(run);
-    if (recovered.confirmed + recovered.failed + recovered.pending > 0)
-      emit({ type: "recovered", runId: run.id, ...recovered });
+    const { confirmed, failed, pending } = recovered;
+    if (confirmed + failed + pending > 0)
+      emit({ type: "recovered", runId: run.id, confirmed, failed, pending });
     await store.replaceFindings(run.id, plan.findings, now());
     if (store.saveReviewSuggestions && plan.reviews.length > 0)
       await store.saveReviewSuggestions(run.id, plan.reviews, now());
@@ -214,12 +243,19 @@ export async function runSync(o: RunSyncOptions): Promise<SyncResult> {
   }
 }
 
-/** The run of a sync whose pull QuickBooks did not answer: failed, nothing sent, with a note saying so. */
-async function pullFailedRun(
+/**
+ * A run that ended before planning, nothing sent: QuickBooks did not answer the pull (failed, with the
+ * outage), or refused the grant while recovering an earlier run's calls (needs-reconnect).
+ */
+async function runEndedBeforePlan(
   o: RunSyncOptions,
   id: string,
-  outage: QboOutage,
-  recovered: { confirmed: number; failed: number; pending: number },
+  end: {
+    status: "failed" | "needs-reconnect";
+    note: string;
+    qboUnreachable?: SyncRunSummary["qboUnreachable"];
+  },
+  recovered: Recovered,
 ): Promise<SyncResult> {
   const { store, clock } = o;
   const at = clock.now().toISOString();
@@ -236,14 +272,15 @@ async function pullFailedRun(
     throttleWaitMs: 0,
   };
   await store.startRun(run);
-  if (recovered.confirmed + recovered.failed + recovered.pending > 0)
-    o.onEvent?.({ type: "recovered", runId: run.id, ...recovered });
+  const { confirmed, failed, pending } = recovered;
+  if (confirmed + failed + pending > 0)
+    o.onEvent?.({ type: "recovered", runId: run.id, confirmed, failed, pending });
   // Ops an earlier run sent whose outcome is still unknown: they go again, identically, next time.
-  run.counts.pending = recovered.pending;
-  run.status = "failed";
+  run.counts.pending = pending;
+  run.status = end.status;
   run.finishedAt = clock.now().toISOString();
-  run.note = pullFailedNote(outage, recovered.pending);
-  run.qboUnreachable = { ...outage, during: "pull" };
+  run.note = end.note;
+  if (end.qboUnreachable) run.qboUnreachable = end.qboUnreachable;
   if (o.throttleWaitMs) run.throttleWaitMs = Math.round(o.throttleWaitMs());
   await store.saveRun(run);
   o.onEvent?.({ type: "run-finished", run });
@@ -284,13 +321,18 @@ function policies(o: RunSyncOptions): {
  * again exactly as before — same body, same batch, same requestid — so QBO answers from its cache
  * instead of writing twice; planned ops never sent are abandoned (this run plans them afresh).
  */
-async function recover(
-  o: RunSyncOptions,
-  now: () => string,
-): Promise<{ confirmed: number; failed: number; pending: number }> {
+/** What recovering an earlier run's calls came to; `needsReconnect`: QBO refused the grant meanwhile. */
+interface Recovered {
+  confirmed: number;
+  failed: number;
+  pending: number;
+  needsReconnect: boolean;
+}
+
+async function recover(o: RunSyncOptions, now: () => string): Promise<Recovered> {
   const { store } = o;
   const ops = await store.unfinishedOps();
-  const tally = { confirmed: 0, failed: 0, pending: 0 };
+  const tally: Recovered = { confirmed: 0, failed: 0, pending: 0, needsReconnect: false };
   const planned = ops.filter((op) => op.state === "planned").map((op) => op.id);
   if (planned.length > 0) await store.abandonOps(planned, now());
   const groups = new Map<string, OutboxOp[]>();
@@ -301,6 +343,10 @@ async function recover(
     else groups.set(op.batchKey, [op]);
   }
   for (const [batchKey, group] of groups) {
+    if (tally.needsReconnect) {
+      tally.pending += group.length;
+      continue;
+    }
     group.sort((a, b) => a.seq - b.seq);
     const writes = group.map(toWrite);
     // A plain request is re-sent under the requestid it went out with (a 5010 retry has its own).
@@ -315,7 +361,12 @@ async function recover(
         await store.confirmOps([{ op, link: linkFor(op, r.object, now()) }], now());
         tally.confirmed++;
       } else if (r.outcomeUnknown) tally.pending++;
-      else {
+      else if (r.needsReconnect) {
+        // QBO may have carried it out before the earlier runner died: failing it would re-plan it under
+        // a new requestid and write it twice (or hit 6140/6240). It stays "sent" for after the reconnect.
+        tally.needsReconnect = true;
+        tally.pending++;
+      } else {
         await store.failOp(op, r.failure, now());
         tally.failed++;
       }
