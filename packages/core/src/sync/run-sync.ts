@@ -146,7 +146,6 @@ export async function runSync(o: RunSyncOptions): Promise<SyncResult> {
   const { store, clock } = o;
   const now = (): string => clock.now().toISOString();
   const ttl = o.leaseTtlMs ?? 60_000;
-  const emit = (e: SyncEvent): void => o.onEvent?.(e);
   const newId = o.newId ?? defaultNewId;
 
   if (o.dryRun) {
@@ -212,22 +211,7 @@ export async function runSync(o: RunSyncOptions): Promise<SyncResult> {
     }
     const inputs = await store.loadInputs();
     const plan = planSync({ ...inputs, ...policies(o), ...(o.only ? { only: o.only } : {}) });
-    const run: SyncRunSummary = {
-      id: newId(),
-      companyId: store.companyId,
-      trigger: o.trigger ?? "manual",
-      startedAt: now(),
-      status: "running",
-      counts: emptyCounts(),
-      byEntity: {},
-      operations: 0,
-      calls: 0,
-      throttleWaitMs: 0,
-    };
-    await store.startRun(run);
-    const { confirmed, failed, pending } = recovered;
-    if (confirmed + failed + pending > 0)
-      emit({ type: "recovered", runId: run.id, confirmed, failed, pending });
+    const run = await openRun(o, newId(), now(), recovered);
     await store.replaceFindings(run.id, plan.findings, now());
     if (store.saveReviewSuggestions && plan.reviews.length > 0)
       await store.saveReviewSuggestions(run.id, plan.reviews, now());
@@ -241,6 +225,32 @@ export async function runSync(o: RunSyncOptions): Promise<SyncResult> {
     clearInterval(renew);
     await store.releaseLease(o.holder);
   }
+}
+
+/** A new run, stored as running; listeners hear what recovering the earlier run's calls came to. */
+async function openRun(
+  o: RunSyncOptions,
+  id: string,
+  at: string,
+  recovered: Recovered,
+): Promise<SyncRunSummary> {
+  const run: SyncRunSummary = {
+    id,
+    companyId: o.store.companyId,
+    trigger: o.trigger ?? "manual",
+    startedAt: at,
+    status: "running",
+    counts: emptyCounts(),
+    byEntity: {},
+    operations: 0,
+    calls: 0,
+    throttleWaitMs: 0,
+  };
+  await o.store.startRun(run);
+  const { confirmed, failed, pending } = recovered;
+  if (confirmed + failed + pending > 0)
+    o.onEvent?.({ type: "recovered", runId: run.id, confirmed, failed, pending });
+  return run;
 }
 
 /**
@@ -258,25 +268,9 @@ async function runEndedBeforePlan(
   recovered: Recovered,
 ): Promise<SyncResult> {
   const { store, clock } = o;
-  const at = clock.now().toISOString();
-  const run: SyncRunSummary = {
-    id,
-    companyId: store.companyId,
-    trigger: o.trigger ?? "manual",
-    startedAt: at,
-    status: "running",
-    counts: emptyCounts(),
-    byEntity: {},
-    operations: 0,
-    calls: 0,
-    throttleWaitMs: 0,
-  };
-  await store.startRun(run);
-  const { confirmed, failed, pending } = recovered;
-  if (confirmed + failed + pending > 0)
-    o.onEvent?.({ type: "recovered", runId: run.id, confirmed, failed, pending });
+  const run = await openRun(o, id, clock.now().toISOString(), recovered);
   // Ops an earlier run sent whose outcome is still unknown: they go again, identically, next time.
-  run.counts.pending = pending;
+  run.counts.pending = recovered.pending;
   run.status = end.status;
   run.finishedAt = clock.now().toISOString();
   run.note = end.note;
