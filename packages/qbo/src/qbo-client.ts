@@ -13,6 +13,7 @@ import type { CdcChange, CdcResult } from "./cdc-result.js";
 import { QBO_MINOR_VERSION } from "./minor-version.js";
 import { errorFromBatchFault, errorFromResponse } from "./parse-fault.js";
 import {
+  mayHaveRun,
   QboAuthError,
   QboError,
   QboInputError,
@@ -451,11 +452,15 @@ export class QboClient implements QboCustomerApi {
     const sleep = this.o.sleep ?? defaultSleep;
     let forceRefresh = false;
     let refreshed = false;
+    let mayHaveRunBefore = false;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.attempt(req, forceRefresh);
       } catch (e) {
         const err = e instanceof QboError ? e : new QboNetworkError({ message: String(e), cause: e });
+        // A write whose earlier try went unanswered may have run, whatever the last try says.
+        err.earlierTryMayHaveRun = mayHaveRunBefore;
+        if (mayHaveRun(err)) mayHaveRunBefore = true;
         // One 401 earns one forced refresh: the token may have expired in flight or been revoked.
         if (err instanceof QboAuthError && err.reason === "unauthorized" && !refreshed) {
           refreshed = forceRefresh = true;

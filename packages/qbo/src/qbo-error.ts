@@ -38,6 +38,11 @@ export abstract class QboError extends Error {
   readonly errors: readonly QboErrorItem[];
   /** How many tries the client made before giving up with this error (set by the client's retry loop). */
   attempts = 1;
+  /**
+   * An earlier try of the same call went unanswered (a timeout, a lost connection, a 5xx), so QBO may
+   * have carried the call out even though this, the last answer, says it did not run (a 401, a 429).
+   */
+  earlierTryMayHaveRun = false;
 
   constructor(init: QboErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -133,3 +138,14 @@ export class QboInputError extends QboError {
 }
 
 export const isQboError = (e: unknown): e is QboError => e instanceof QboError;
+
+/**
+ * Did QBO possibly carry the call out? A network failure, timeout or 5xx leaves it unknown; any other
+ * error is QBO's refusal, made before anything was written.
+ */
+export function mayHaveRun(err: QboError): boolean {
+  if (err instanceof QboNetworkError) return true;
+  if (err instanceof QboUnexpectedResponseError) return err.status === undefined || err.status >= 500;
+  if (err instanceof QboFaultError) return err.status !== undefined && err.status >= 500;
+  return false;
+}

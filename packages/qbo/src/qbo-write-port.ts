@@ -7,14 +7,7 @@ import {
 } from "@ledgerlink/core";
 import type { BatchOperation } from "./batch-operation.js";
 import type { QboEntityMap, QboWritableEntity } from "./entity-types.js";
-import {
-  QboAuthError,
-  QboError,
-  QboFaultError,
-  QboNetworkError,
-  QboRateLimitError,
-  QboUnexpectedResponseError,
-} from "./qbo-error.js";
+import { mayHaveRun, QboAuthError, QboError, QboFaultError, QboRateLimitError } from "./qbo-error.js";
 import type { QboClient } from "./qbo-client.js";
 import { qboOutageOf } from "./qbo-outage.js";
 
@@ -23,10 +16,8 @@ import { qboOutageOf } from "./qbo-outage.js";
  * engine must re-send it identically (same requestid) rather than treat it as failed and re-plan it.
  */
 export function outcomeUnknown(err: unknown): boolean {
-  if (err instanceof QboNetworkError) return true;
-  if (err instanceof QboUnexpectedResponseError) return err.status === undefined || err.status >= 500;
-  if (err instanceof QboFaultError) return err.status !== undefined && err.status >= 500;
-  return !(err instanceof QboError);
+  if (!(err instanceof QboError)) return true;
+  return mayHaveRun(err) || err.earlierTryMayHaveRun;
 }
 
 function failed(key: string, err: unknown): QboWriteResult {
@@ -34,8 +25,8 @@ function failed(key: string, err: unknown): QboWriteResult {
     key,
     ok: false,
     failure: classifyFailure(err),
-    // A 429 that outlived the retries was refused before it ran: definitely not written.
-    outcomeUnknown: !(err instanceof QboRateLimitError) && outcomeUnknown(err),
+    // A 429 that outlived the retries was refused before it ran: not written, unless an earlier try may have.
+    outcomeUnknown: err instanceof QboRateLimitError ? err.earlierTryMayHaveRun : outcomeUnknown(err),
   };
   if (err instanceof QboAuthError && err.reason !== "unauthorized") result.needsReconnect = true;
   // Only an unknown outcome counts as "QBO did not answer": a 429 past its retries was refused, not lost.
