@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { QboFault } from "./fault.js";
-import type { Realm } from "./realm.js";
+import type { CachedResponse, Realm } from "./realm.js";
 import { readBodyText } from "./request-body.js";
 
 export const JSON_TYPE = "application/json;charset=UTF-8";
@@ -44,19 +44,33 @@ export async function withRequestId(
   const requestId = c.req.query("requestid");
   if (requestId === undefined || requestId === "") return run();
   const key = `${scope}\u0000${requestId}`;
+  const replay = (cached: CachedResponse) =>
+    new Response(cached.body, { status: cached.status, headers: { "content-type": JSON_TYPE } });
   const cached = realm.idempotency.get(key);
-  if (cached)
-    return new Response(cached.body, { status: cached.status, headers: { "content-type": JSON_TYPE } });
-  const response = await run();
-  if (response.status === 200) {
+  if (cached) return replay(cached);
+  // The same requestid still running (its client timed out and retried): its answer is this one's too.
+  const running = realm.requestsInFlight.get(key);
+  if (running) {
+    const first = await running;
+    if (first) return replay(first);
+  }
+  let settle: (r: CachedResponse | undefined) => void = () => undefined;
+  realm.requestsInFlight.set(key, new Promise((resolve) => (settle = resolve)));
+  let remembered: CachedResponse | undefined;
+  try {
+    const response = await run();
+    if (response.status !== 200) return response;
     const known = bodyText.get(response);
     const body = known ?? (await response.text());
-    realm.remember(key, { status: 200, body });
+    remembered = { status: 200, body };
+    realm.remember(key, remembered);
     return known !== undefined
       ? response
       : new Response(body, { status: 200, headers: { "content-type": JSON_TYPE } });
+  } finally {
+    realm.requestsInFlight.delete(key);
+    settle(remembered);
   }
-  return response;
 }
 
 /** Parses a JSON request body, or throws QBO's fault for a malformed request. */

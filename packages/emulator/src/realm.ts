@@ -59,6 +59,11 @@ export class Realm {
   closingDate: string | undefined;
   readonly requestLog: RequestLogEntry[] = [];
   readonly idempotency = new Map<string, CachedResponse>();
+  /**
+   * Writes still being carried out, by requestid: a repeat that arrives meanwhile (a client that gave up
+   * waiting and retried) waits for the first and gets its answer, instead of writing a second time.
+   */
+  readonly requestsInFlight = new Map<string, Promise<CachedResponse | undefined>>();
   readonly faults: FaultSchedule;
   readonly throttle = new ThrottleState();
   private offsetMs = 0;
