@@ -126,24 +126,19 @@ export class ConnectionService {
    * re-sealed; once it has run, the retired keys can be dropped.
    */
   async resealGrants(): Promise<number> {
-    const keys = await this.tokenKeys();
-    const [current] = keys;
     let resealed = 0;
     for (const { id: companyId } of await this.o.store.listCompanies()) {
       await this.o.store.connections.withRefreshLock(companyId, async () => {
         const record = await this.o.store.connections.load(companyId);
-        const sealed = record?.sealedGrant;
-        if (!record || !sealed || sealedKeyId(sealed) === current.id) return;
-        if (!keys.some((k) => k.id === sealedKeyId(sealed)))
-          throw new SecretKeyMissingError(
-            `Company ${companyId}'s QuickBooks connection`,
-            sealedKeyId(sealed),
-          );
-        const grant = openToken(sealed, keys, companyId);
-        await this.o.store.connections.save(companyId, {
-          ...record,
-          sealedGrant: sealToken(grant, current, companyId),
-        });
+        if (!record?.sealedGrant) return;
+        // A grant is sealed bound to its company id.
+        const sealedGrant = await this.resealSecret(
+          record.sealedGrant,
+          companyId,
+          `Company ${companyId}'s QuickBooks connection`,
+        );
+        if (sealedGrant === undefined) return;
+        await this.o.store.connections.save(companyId, { ...record, sealedGrant });
         resealed++;
       });
     }
