@@ -67,10 +67,11 @@ function findUnstorableText(
     }
   } else if (value !== null && typeof value === "object") {
     for (const [k, v] of Object.entries(value)) {
+      const inName = unstorableText(k);
       const found =
-        unstorableText(k) === undefined
+        inName === undefined
           ? findUnstorableText(v, [...path, k])
-          : { path: [...path, k], reason: `its name ${unstorableText(k)!}` };
+          : { path: [...path, k], reason: `its name ${inName}` };
       if (found) return found;
     }
   }

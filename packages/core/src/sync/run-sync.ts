@@ -303,11 +303,6 @@ function policies(o: RunSyncOptions): {
   };
 }
 
-/**
- * Finishes what a runner killed mid-run left behind. Ops that were sent (outcome unknown) are sent
- * again exactly as before — same body, same batch, same requestid — so QBO answers from its cache
- * instead of writing twice; planned ops never sent are abandoned (this run plans them afresh).
- */
 /** What recovering an earlier run's calls came to; `needsReconnect`: QBO refused the grant meanwhile. */
 interface Recovered {
   confirmed: number;
@@ -316,6 +311,11 @@ interface Recovered {
   needsReconnect: boolean;
 }
 
+/**
+ * Finishes what a runner killed mid-run left behind. Ops that were sent (outcome unknown) are sent
+ * again exactly as before — same body, same batch, same requestid — so QBO answers from its cache
+ * instead of writing twice; planned ops never sent are abandoned (this run plans them afresh).
+ */
 async function recover(o: RunSyncOptions, now: () => string): Promise<Recovered> {
   const { store } = o;
   const ops = await store.unfinishedOps();
@@ -403,7 +403,7 @@ class Executor {
   private wake: (() => void) | undefined;
   private stop:
     { status: "cancelled" | "needs-reconnect" | "interrupted" | "sliced"; note: string } | undefined;
-  /** The last call QuickBooks did not answer, and how many such calls came in a row. */
+  /** The last call QuickBooks did not answer (for the run's note), and how many calls were answered. */
   private outage: QboOutage | undefined;
   private answeredCalls = 0;
   /** Ops left unsent because a record they need has an unknown outcome: the next run plans them. */
