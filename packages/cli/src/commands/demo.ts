@@ -112,8 +112,8 @@ async function setAsideIfQboForgot(
   realm: Parameters<typeof linksMissingFromQbo>[1],
 ): Promise<void> {
   const postgres = dialectOf(databaseUrl) === "postgres";
-  const file = databaseUrl.replace(/^sqlite:/, "");
-  if (!postgres && (file === ":memory:" || !existsSync(file))) return;
+  const file = sqliteFile(databaseUrl);
+  if (!postgres && (file === undefined || !existsSync(file))) return;
   const store = await openStore({ url: databaseUrl });
   let missing: string[];
   try {
@@ -126,14 +126,15 @@ async function setAsideIfQboForgot(
     `${missing.length} record${missing.length === 1 ? "" : "s"} an earlier run sent to QuickBooks ` +
     `(${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ", …" : ""}) ` +
     `${missing.length === 1 ? "is" : "are"} not in the emulator's company, which starts from its seed each time`;
-  if (postgres) {
+  if (file === undefined) {
+    // PostgreSQL (an in-memory database returned above).
     console.log(
       `Warning: ${what}. The demo does not reset PostgreSQL: drop its tables, or use the SQLite default.`,
     );
     return;
   }
   const aside = `${file}.before-${new Date().toISOString().replace(/[:.]/g, "-")}`;
-  for (const suffix of ["", "-wal", "-shm", "-journal"])
+  for (const suffix of sqliteFileSuffixes)
     if (existsSync(`${file}${suffix}`)) renameSync(`${file}${suffix}`, `${aside}${suffix}`);
   console.log(`Started the demo over: ${what}. The earlier database is kept as ${aside}.`);
 }
@@ -143,15 +144,25 @@ async function setAsideIfQboForgot(
  * nothing else. A PostgreSQL database is never dropped: the demo did not create it.
  */
 function resetDemoDatabase(databaseUrl: string): void {
-  if (/^postgres(ql)?:\/\//.test(databaseUrl))
+  if (dialectOf(databaseUrl) === "postgres")
     throw new Error(
       "--reset only deletes the demo's embedded SQLite database; DATABASE_URL names PostgreSQL",
     );
-  const file = databaseUrl.replace(/^sqlite:/, "");
-  if (file === ":memory:") return;
-  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`])
+  const file = sqliteFile(databaseUrl);
+  if (file === undefined) return;
+  for (const f of sqliteFileSuffixes.map((suffix) => `${file}${suffix}`))
     if (existsSync(f)) {
       rmSync(f);
       console.log(`Deleted ${f}`);
     }
+}
+
+/** The database file and SQLite's journal files beside it, by suffix. */
+const sqliteFileSuffixes = ["", "-wal", "-shm", "-journal"] as const;
+
+/** The embedded database's file; undefined for PostgreSQL and in-memory databases. */
+function sqliteFile(databaseUrl: string): string | undefined {
+  if (dialectOf(databaseUrl) === "postgres") return undefined;
+  const file = databaseUrl.replace(/^sqlite:/, "");
+  return file === ":memory:" ? undefined : file;
 }
