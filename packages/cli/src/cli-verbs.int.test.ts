@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { createLedgerlink } from "@ledgerlink/server";
 import { openStore } from "@ledgerlink/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -10,6 +9,7 @@ import {
   spawnLedgerlink,
   startCliWorld,
   type CliWorld,
+  worldLedgerlink,
 } from "../test/cli-harness.js";
 
 /**
@@ -41,15 +41,7 @@ describe("ledgerlink verbs against the emulator over HTTP (SQLite)", () => {
       DisplayName: "Harbour Dental Group",
       PrimaryEmailAddr: { Address: "hd@x.example" },
     });
-    const ll = await createLedgerlink({
-      database: w.dbUrl,
-      company: "acme",
-      qbo: {
-        baseUrl: w.url,
-        realmId: w.emu.defaultRealmId,
-        getAccessToken: () => Promise.resolve(w.emu.issueAccessToken(w.emu.defaultRealmId)),
-      },
-    });
+    const ll = await worldLedgerlink(w);
     await ll.records.upsertCustomers([
       { id: "1042", displayName: "Big Duplicating Co.", active: true },
       { id: "1043", parentId: "1042", displayName: "12 Elm St", active: true },
@@ -257,11 +249,7 @@ describe("ledgerlink verbs against the emulator over HTTP (SQLite)", () => {
       .realm(w.emu.defaultRealmId)
       .list("Customer")
       .find((c) => (c as { DisplayName: string }).DisplayName === "Harbour Dental Group") as { Id: string };
-    const ll = await createLedgerlink({
-      database: w.dbUrl,
-      company: "acme",
-      qbo: { baseUrl: w.url, realmId: w.emu.defaultRealmId, getAccessToken: () => Promise.resolve("x") },
-    });
+    const ll = await worldLedgerlink(w);
     await ll.records.upsertCustomers([{ id: "1060", displayName: "Harbor Dental", active: true }]);
     await ll.close();
     const store = await openStore({ url: w.dbUrl });

@@ -1,4 +1,3 @@
-import { createLedgerlink } from "@ledgerlink/server";
 import { openStore } from "@ledgerlink/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GlobalSyncJson } from "./commands/global-sync.js";
@@ -8,6 +7,7 @@ import {
   spawnLedgerlink,
   startCliWorld,
   type CliWorld,
+  worldLedgerlink,
 } from "../test/cli-harness.js";
 
 /**
@@ -52,15 +52,7 @@ describe("ledgerlink global-sync against the emulator over HTTP (SQLite)", () =>
       DisplayName: "Kite Works Ltd",
       PrimaryEmailAddr: { Address: "hi@kite.example" },
     });
-    const ll = await createLedgerlink({
-      database: w.dbUrl,
-      company: "acme",
-      qbo: {
-        baseUrl: w.url,
-        realmId: w.emu.defaultRealmId,
-        getAccessToken: () => Promise.resolve(w.emu.issueAccessToken(w.emu.defaultRealmId)),
-      },
-    });
+    const ll = await worldLedgerlink(w);
     await ll.records.upsertCustomers([
       { id: "k1", displayName: "Kite Works Ltd.", email: "hi@kite.example", active: true },
     ]);

@@ -1,5 +1,4 @@
 import { execFile } from "node:child_process";
-import { createLedgerlink } from "@ledgerlink/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   bin,
@@ -8,6 +7,7 @@ import {
   ledgerlink,
   startCliWorld,
   type CliWorld,
+  worldLedgerlink,
 } from "../test/cli-harness.js";
 
 /** Runs a command on a pseudo-terminal (util-linux `script`), as a person at a terminal would. */
@@ -25,11 +25,7 @@ function onTerminal(command: string, env: Record<string, string>): Promise<{ cod
 describe("the progress bars of a sync: pull, match, sync", () => {
   let w: CliWorld;
   const seed = async (from: number, n: number) => {
-    const ll = await createLedgerlink({
-      database: w.dbUrl,
-      company: "acme",
-      qbo: { baseUrl: w.url, realmId: w.emu.defaultRealmId, getAccessToken: () => Promise.resolve("x") },
-    });
+    const ll = await worldLedgerlink(w);
     await ll.records.upsertCustomers(
       Array.from({ length: n }, (_, i) => ({
         id: String(from + i),

@@ -1,7 +1,6 @@
-import { createLedgerlink } from "@ledgerlink/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exitCodes } from "./exit-codes.js";
-import { ledgerlink, startCliWorld, type CliWorld } from "../test/cli-harness.js";
+import { ledgerlink, startCliWorld, type CliWorld, worldLedgerlink } from "../test/cli-harness.js";
 
 /**
  * `ledgerlink sync` while QuickBooks answers 503 to every write: the built binary as a subprocess, the
@@ -12,15 +11,7 @@ describe("ledgerlink sync when QuickBooks cannot be reached (SQLite)", () => {
   let w: CliWorld;
   const realm = () => w.emu.realm(w.emu.defaultRealmId);
   const upsert = async (id: string, displayName: string) => {
-    const ll = await createLedgerlink({
-      database: w.dbUrl,
-      company: "acme",
-      qbo: {
-        baseUrl: w.url,
-        realmId: w.emu.defaultRealmId,
-        getAccessToken: () => Promise.resolve(w.emu.issueAccessToken(w.emu.defaultRealmId)),
-      },
-    });
+    const ll = await worldLedgerlink(w);
     await ll.records.upsertCustomers([{ id, displayName, active: true }]);
     await ll.close();
   };

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createEmulator, type Emulator } from "@ledgerlink/emulator";
+import { createLedgerlink, type Ledgerlink } from "@ledgerlink/server";
 
 /** The built binary: subprocess tests run what users run (`npx tsc -b` first). */
 export const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
@@ -72,6 +73,20 @@ export async function startCliWorld(company = "acme"): Promise<CliWorld> {
     },
     close: () => server.close(),
   };
+}
+
+/** The library on the world's database and emulator, as the business app embeds it (to put records in). */
+export function worldLedgerlink(world: CliWorld, company = "acme"): Promise<Ledgerlink> {
+  const realmId = world.emu.defaultRealmId;
+  return createLedgerlink({
+    database: world.dbUrl,
+    company,
+    qbo: {
+      baseUrl: world.url,
+      realmId,
+      getAccessToken: () => Promise.resolve(world.emu.issueAccessToken(realmId)),
+    },
+  });
 }
 
 /** Creates a customer in the emulator's QBO company, as someone typing it in by hand. */
