@@ -78,6 +78,19 @@ describe.each(testDatabases())("run slices ($dialect)", (database) => {
     await qbo?.close();
   });
 
+  /** Connections to the time-scaled emulator, as a worker makes them. */
+  const emulatorConnections = () =>
+    new ConnectionService({
+      store,
+      config: loadConfig({
+        QBO_ENVIRONMENT: "emulator",
+        QBO_BASE_URL: qbo.url,
+        LEDGERLINK_TOKEN_KEY: randomBytes(32).toString("base64"),
+      }),
+      clock: systemClock,
+      timeScale: 10,
+    });
+
   it("a 25-op slice sends at most 25 operations, however many lanes run, and the slices add up", async () => {
     const realm = emulator.createRealm({ companyName: "Slices" });
     realm.setPreferences({ SalesFormsPrefs: { CustomTxnNumbers: true } });
@@ -100,12 +113,7 @@ describe.each(testDatabases())("run slices ($dialect)", (database) => {
   }, 60_000);
 
   it("one worker, a 300-invoice company queued first and a 5-invoice one: the small one finishes first", async () => {
-    const config = loadConfig({
-      QBO_ENVIRONMENT: "emulator",
-      QBO_BASE_URL: qbo.url,
-      LEDGERLINK_TOKEN_KEY: randomBytes(32).toString("base64"),
-    });
-    const connections = new ConnectionService({ store, config, clock: systemClock, timeScale: 10 });
+    const connections = emulatorConnections();
     for (const [id, invoices] of [
       ["big", 300],
       ["small", 5],
@@ -157,12 +165,7 @@ describe.each(testDatabases())("run slices ($dialect)", (database) => {
   }, 120_000);
 
   it("a scheduled run cut into slices sends one report, of all its slices", async () => {
-    const config = loadConfig({
-      QBO_ENVIRONMENT: "emulator",
-      QBO_BASE_URL: qbo.url,
-      LEDGERLINK_TOKEN_KEY: randomBytes(32).toString("base64"),
-    });
-    const connections = new ConnectionService({ store, config, clock: systemClock, timeScale: 10 });
+    const connections = emulatorConnections();
     await seed(store, "nightly", 5, 60); // 66 operations: slices of 25, 25 and 16
     await connectToNewRealm(emulator, connections, "nightly");
     const dir = mkdtempSync(join(tmpdir(), "ledgerlink-sliced-report-"));
