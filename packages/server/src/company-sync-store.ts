@@ -80,8 +80,7 @@ export function companySyncStore(store: Store, companyId: string): SyncEnginePor
     cancelRequested: (runId) => engine.cancelRequested(runId),
     insertOps: (ops) => engine.insertOps(ops),
     markSent: (ops, at) => engine.markSent(ops, at),
-    confirmOps: (items, at) => engine.confirmOps(items, at),
-    failOp: (op, failure, at) => engine.failOp(op, failure, at),
+    settleOps: (answer, at) => engine.settleOps(answer, at),
     unfinishedOps: () => engine.unfinishedOps(),
     rememberQboObjects: async (objects) => {
       const mirrored = objects.flatMap(({ entity, object }) =>

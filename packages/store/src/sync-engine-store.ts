@@ -16,7 +16,7 @@ import {
   type SyncKind,
   type SyncRunSummary,
 } from "@ledgerlink/core";
-import { sql, type Kysely, type Selectable } from "kysely";
+import { sql, type Kysely, type Selectable, type Transaction } from "kysely";
 import { insertAuditEvent } from "./audit-event.js";
 import { newId } from "./ids.js";
 import { writeOutboundEvents } from "./outbound-store.js";
@@ -429,114 +429,146 @@ export class SyncEngineStore {
     });
   }
 
-  async confirmOps(items: readonly { op: OutboxOp; link: RecordLink | null }[], at: string): Promise<void> {
-    if (items.length === 0) return;
-    // A handful of statements per call, not three per record: this commit follows every QBO call, and
-    // at QBO's limits its cost decides how fast a lane can send the next batch.
+  /**
+   * A QBO call's answer in one transaction: the ops it carried out confirmed and linked, those it refused
+   * failed with their errors. A runner killed half-way through recording an answer would leave the rest
+   * "sent", and re-sending only those makes another batch, with another requestid, which QBO carries out
+   * again (6140 for invoices it has).
+   */
+  async settleOps(
+    answer: {
+      confirmed: readonly { op: OutboxOp; link: RecordLink | null }[];
+      failed: readonly { op: OutboxOp; failure: ClassifiedFailure }[];
+    },
+    at: string,
+  ): Promise<void> {
+    if (answer.confirmed.length === 0 && answer.failed.length === 0) return;
     await this.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < items.length; i += CHUNK) {
-        const part = items.slice(i, i + CHUNK);
-        const byId = (value: (item: (typeof part)[number]) => string | null) =>
-          sql<string | null>`case ${sql.join(
-            part.map((item) => sql`when id = ${item.op.id} then ${value(item)}`),
-            sql` `,
-          )} end`;
-        await trx
-          .updateTable("sync_ops")
-          .set({
-            state: "confirmed",
-            qbo_id: byId(({ op, link }) => link?.qboId ?? op.qboId ?? null),
-            sync_token: byId(({ link }) => link?.syncToken ?? null),
-            updated_at: at,
-          })
-          .where("company_id", "=", this.companyId)
-          .where(
-            "id",
-            "in",
-            part.map(({ op }) => op.id),
-          )
-          .execute();
-        await upsertLinks(
-          trx,
-          this.companyId,
-          part.flatMap(({ link }) => (link ? [link] : [])),
-        );
-        for (const { op, link } of part) {
-          if (link || op.action !== "delete") continue;
-          const { entity, localId } = linkKey(op.ref);
-          await trx
-            .deleteFrom("links")
-            .where("company_id", "=", this.companyId)
-            .where("entity", "=", entity)
-            .where("local_id", "=", localId)
-            .execute();
-        }
-        await trx
-          .updateTable("sync_errors")
-          .set({ resolved_at: at })
-          .where("company_id", "=", this.companyId)
-          .where("ref", "in", [...new Set(part.map(({ op }) => op.ref))])
-          .where("resolved_at", "is", null)
-          .execute();
-      }
-      // The business app hears of each confirmed write in the same commit (outbound events).
-      await writeOutboundEvents(trx, this.companyId, syncedEvents(items), at);
+      if (answer.confirmed.length > 0) await this.confirmIn(trx, answer.confirmed, at);
+      for (const { op, failure } of answer.failed) await this.failIn(trx, op, failure, at);
     });
   }
 
-  async failOp(op: OutboxOp, failure: ClassifiedFailure, at: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+  confirmOps(items: readonly { op: OutboxOp; link: RecordLink | null }[], at: string): Promise<void> {
+    return this.settleOps({ confirmed: items, failed: [] }, at);
+  }
+
+  failOp(op: OutboxOp, failure: ClassifiedFailure, at: string): Promise<void> {
+    return this.settleOps({ confirmed: [], failed: [{ op, failure }] }, at);
+  }
+
+  private async confirmIn(
+    trx: Transaction<Database>,
+    items: readonly { op: OutboxOp; link: RecordLink | null }[],
+    at: string,
+  ): Promise<void> {
+    // A handful of statements per call, not three per record: this commit follows every QBO call, and
+    // at QBO's limits its cost decides how fast a lane can send the next batch.
+    for (let i = 0; i < items.length; i += CHUNK) {
+      const part = items.slice(i, i + CHUNK);
+      const byId = (value: (item: (typeof part)[number]) => string | null) =>
+        sql<string | null>`case ${sql.join(
+          part.map((item) => sql`when id = ${item.op.id} then ${value(item)}`),
+          sql` `,
+        )} end`;
       await trx
         .updateTable("sync_ops")
-        .set({ state: "failed", error: JSON.stringify(failure), updated_at: at })
+        .set({
+          state: "confirmed",
+          qbo_id: byId(({ op, link }) => link?.qboId ?? op.qboId ?? null),
+          sync_token: byId(({ link }) => link?.syncToken ?? null),
+          updated_at: at,
+        })
         .where("company_id", "=", this.companyId)
-        .where("id", "=", op.id)
+        .where(
+          "id",
+          "in",
+          part.map(({ op }) => op.id),
+        )
         .execute();
-      // The business app hears of a refusal once while it stays open: a retry refused the same way is
-      // not news; a different refusal, or the same one after the record was fixed and broke again, is.
-      const before = await trx
-        .selectFrom("sync_errors")
-        .select(["category", "code", "message"])
-        .where("company_id", "=", this.companyId)
-        .where("ref", "=", op.ref)
-        .where("source", "=", "qbo")
-        .where("resolved_at", "is", null)
-        .execute();
-      const stillOpen = before.some(
-        (e) =>
-          e.category === failure.category &&
-          e.code === (failure.code ?? null) &&
-          (failure.code !== undefined || e.message === failure.message),
+      await upsertLinks(
+        trx,
+        this.companyId,
+        part.flatMap(({ link }) => (link ? [link] : [])),
       );
-      // One open run-time error per record: the latest replaces the one before.
+      for (const { op, link } of part) {
+        if (link || op.action !== "delete") continue;
+        const { entity, localId } = linkKey(op.ref);
+        await trx
+          .deleteFrom("links")
+          .where("company_id", "=", this.companyId)
+          .where("entity", "=", entity)
+          .where("local_id", "=", localId)
+          .execute();
+      }
       await trx
         .updateTable("sync_errors")
         .set({ resolved_at: at })
         .where("company_id", "=", this.companyId)
-        .where("ref", "=", op.ref)
-        .where("source", "=", "qbo")
+        .where("ref", "in", [...new Set(part.map(({ op }) => op.ref))])
         .where("resolved_at", "is", null)
         .execute();
-      await trx
-        .insertInto("sync_errors")
-        .values({
-          id: newId(),
-          company_id: this.companyId,
-          run_id: op.runId,
-          ref: op.ref,
-          local_id: linkKey(op.ref).localId,
-          category: failure.category,
-          code: failure.code ?? null,
-          message: failure.message,
-          detail: failure.detail ?? null,
-          element: failure.element ?? null,
-          created_at: at,
-          resolved_at: null,
-          source: "qbo",
-        })
-        .execute();
-      if (!stillOpen) await writeOutboundEvents(trx, this.companyId, [refusedEvent(op, failure)], at);
-    });
+    }
+    // The business app hears of each confirmed write in the same commit (outbound events).
+    await writeOutboundEvents(trx, this.companyId, syncedEvents(items), at);
+  }
+
+  private async failIn(
+    trx: Transaction<Database>,
+    op: OutboxOp,
+    failure: ClassifiedFailure,
+    at: string,
+  ): Promise<void> {
+    await trx
+      .updateTable("sync_ops")
+      .set({ state: "failed", error: JSON.stringify(failure), updated_at: at })
+      .where("company_id", "=", this.companyId)
+      .where("id", "=", op.id)
+      .execute();
+    // The business app hears of a refusal once while it stays open: a retry refused the same way is
+    // not news; a different refusal, or the same one after the record was fixed and broke again, is.
+    const before = await trx
+      .selectFrom("sync_errors")
+      .select(["category", "code", "message"])
+      .where("company_id", "=", this.companyId)
+      .where("ref", "=", op.ref)
+      .where("source", "=", "qbo")
+      .where("resolved_at", "is", null)
+      .execute();
+    const stillOpen = before.some(
+      (e) =>
+        e.category === failure.category &&
+        e.code === (failure.code ?? null) &&
+        (failure.code !== undefined || e.message === failure.message),
+    );
+    // One open run-time error per record: the latest replaces the one before.
+    await trx
+      .updateTable("sync_errors")
+      .set({ resolved_at: at })
+      .where("company_id", "=", this.companyId)
+      .where("ref", "=", op.ref)
+      .where("source", "=", "qbo")
+      .where("resolved_at", "is", null)
+      .execute();
+    await trx
+      .insertInto("sync_errors")
+      .values({
+        id: newId(),
+        company_id: this.companyId,
+        run_id: op.runId,
+        ref: op.ref,
+        local_id: linkKey(op.ref).localId,
+        category: failure.category,
+        code: failure.code ?? null,
+        message: failure.message,
+        detail: failure.detail ?? null,
+        element: failure.element ?? null,
+        created_at: at,
+        resolved_at: null,
+        source: "qbo",
+      })
+      .execute();
+    if (!stillOpen) await writeOutboundEvents(trx, this.companyId, [refusedEvent(op, failure)], at);
   }
 
   async unfinishedOps(): Promise<OutboxOp[]> {

@@ -340,24 +340,27 @@ async function recover(o: RunSyncOptions, now: () => string): Promise<Recovered>
     const results = batchKey.startsWith("single:")
       ? [await o.qbo.write({ ...writes[0]!, key: batchKey.slice("single:".length) })]
       : await o.qbo.batch(writes);
+    const confirmed: { op: OutboxOp; link: RecordLink | null }[] = [];
+    const failed: { op: OutboxOp; failure: ClassifiedFailure }[] = [];
+    const answered: { entity: OutboxOp["entity"]; object: Record<string, unknown> }[] = [];
     for (const [i, r] of results.entries()) {
       const op = group[i]!;
       if (r.ok) {
-        if (r.object["MetaData"] !== undefined && store.rememberQboObjects)
-          await store.rememberQboObjects([{ entity: op.entity, object: r.object }]);
-        await store.confirmOps([{ op, link: linkFor(op, r.object, now()) }], now());
-        tally.confirmed++;
+        if (r.object["MetaData"] !== undefined) answered.push({ entity: op.entity, object: r.object });
+        confirmed.push({ op, link: linkFor(op, r.object, now()) });
       } else if (r.outcomeUnknown) tally.pending++;
       else if (r.needsReconnect) {
         // QBO may have carried it out before the earlier runner died: failing it would re-plan it under
         // a new requestid and write it twice (or hit 6140/6240). It stays "sent" for after the reconnect.
         tally.needsReconnect = true;
         tally.pending++;
-      } else {
-        await store.failOp(op, r.failure, now());
-        tally.failed++;
-      }
+      } else failed.push({ op, failure: r.failure });
     }
+    if (store.rememberQboObjects && answered.length > 0) await store.rememberQboObjects(answered);
+    // All of the answer or none of it: a group left part-recorded would go again as another batch.
+    await store.settleOps({ confirmed, failed }, now());
+    tally.confirmed += confirmed.length;
+    tally.failed += failed.length;
   }
   for (const run of await store.listUnfinishedRuns()) {
     await store.saveRun({
@@ -703,12 +706,32 @@ class Executor {
       ? [await this.o.qbo.write(writes[0]!)]
       : await this.o.qbo.batch(writes);
     this.noteAnswer(results);
-    const successes: { op: OutboxOp; object: Record<string, unknown> }[] = [];
+    const confirmed: { op: OutboxOp; object: Record<string, unknown> }[] = [];
+    const failed: { op: OutboxOp; failure: ClassifiedFailure }[] = [];
+    const stale: { op: OutboxOp; failure: ClassifiedFailure }[] = [];
+    const unknown: OutboxOp[] = [];
     for (const [i, r] of results.entries()) {
-      if (r.ok) successes.push({ op: sendable[i]!, object: r.object });
-      else await this.apply(sendable[i]!, r);
+      const op = sendable[i]!;
+      if (r.ok) {
+        confirmed.push({ op, object: r.object });
+        continue;
+      }
+      if (r.needsReconnect)
+        this.stop = {
+          status: "needs-reconnect",
+          note: "QuickBooks refused the connection; reconnect to continue",
+        };
+      // Left "sent": the next run sends it again identically and learns what happened.
+      if (r.outcomeUnknown) unknown.push(op);
+      else if (r.failure.code === "5010" && (op.action === "update" || op.action === "link"))
+        stale.push({ op, failure: r.failure });
+      else failed.push({ op, failure: r.failure });
     }
-    await this.confirmAll(successes);
+    // The whole answer in one commit (see settleOps); a stale update is retried on its own afterwards.
+    await this.settle(confirmed, failed);
+    for (const op of unknown) await this.finish(op, false);
+    for (const { op, failure } of stale)
+      if (!(await this.retryStale(op, failure))) await this.fail(op, failure);
     this.emit({ type: "progress", runId: this.run.id, done: this.done, total: this.total });
     if (this.run.calls % 10 === 0) {
       if (this.o.throttleWaitMs) this.run.throttleWaitMs = Math.round(this.o.throttleWaitMs());
@@ -729,26 +752,6 @@ class Executor {
       return;
     }
     if (!first.ok) this.outage = first.outage;
-  }
-
-  private async apply(op: OutboxOp, r: QboWriteResult): Promise<void> {
-    if (r.ok) return this.confirm(op, r.object);
-    if (r.needsReconnect) {
-      this.stop = {
-        status: "needs-reconnect",
-        note: "QuickBooks refused the connection; reconnect to continue",
-      };
-    }
-    if (r.outcomeUnknown) {
-      // Left "sent": the next run sends it again identically and learns what happened.
-      await this.finish(op, false);
-      return;
-    }
-    if (r.failure.code === "5010" && (op.action === "update" || op.action === "link")) {
-      const retried = await this.retryStale(op, r.failure);
-      if (retried) return;
-    }
-    await this.fail(op, r.failure);
   }
 
   /** A 5010: re-read, check field by field who changed what, and send ours again once if no conflict. */
@@ -792,21 +795,33 @@ class Executor {
   }
 
   private confirm(op: OutboxOp, object: Record<string, unknown>): Promise<void> {
-    return this.confirmAll([{ op, object }]);
+    return this.settle([{ op, object }], []);
   }
 
-  /** Confirms a call's successes in one store transaction (one commit per call, not per record). */
-  private async confirmAll(
+  private fail(op: OutboxOp, failure: ClassifiedFailure): Promise<void> {
+    return this.settle([], [{ op, failure }]);
+  }
+
+  /** Records a call's confirmations and refusals in one store transaction (one commit per call). */
+  private async settle(
     items: readonly { op: OutboxOp; object: Record<string, unknown> }[],
+    failed: readonly { op: OutboxOp; failure: ClassifiedFailure }[],
   ): Promise<void> {
-    if (items.length === 0) return;
+    if (items.length === 0 && failed.length === 0) return;
     const { store } = this.o;
     const at = this.now();
     const answered = items.filter((i) => i.object["MetaData"] !== undefined);
     if (store.rememberQboObjects && answered.length > 0)
       await store.rememberQboObjects(answered.map((i) => ({ entity: i.op.entity, object: i.object })));
     const withLinks = items.map((i) => ({ op: i.op, link: linkFor(i.op, i.object, at) }));
-    await store.confirmOps(withLinks, at);
+    await store.settleOps({ confirmed: withLinks, failed }, at);
+    for (const { op, failure } of failed) {
+      op.state = "failed";
+      op.error = failure;
+      this.count(op.entity, "failed");
+      this.outcomes.push({ ref: op.ref, action: op.action, outcome: "failed", failure });
+      this.emit({ type: "step-failed", runId: this.run.id, ref: op.ref, action: op.action, failure });
+    }
     for (const { op, link } of withLinks) {
       op.state = "confirmed";
       if (link) this.links.set(op.ref, link);
@@ -825,16 +840,7 @@ class Executor {
       });
     }
     for (const { op } of withLinks) await this.finish(op, true);
-  }
-
-  private async fail(op: OutboxOp, failure: ClassifiedFailure): Promise<void> {
-    op.state = "failed";
-    op.error = failure;
-    await this.o.store.failOp(op, failure, this.now());
-    this.count(op.entity, "failed");
-    this.outcomes.push({ ref: op.ref, action: op.action, outcome: "failed", failure });
-    this.emit({ type: "step-failed", runId: this.run.id, ref: op.ref, action: op.action, failure });
-    await this.finish(op, false);
+    for (const { op } of failed) await this.finish(op, false);
   }
 
   private async failDependency(op: OutboxOp, need: RecordRef): Promise<void> {

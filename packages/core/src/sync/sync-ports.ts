@@ -146,12 +146,18 @@ export interface SyncEngineStore {
   /** Marks ops sent with the exact body and the call they go out in, before the call is made. */
   markSent(ops: readonly { id: string; batchKey: string; payload: QboPayload }[], at: string): Promise<void>;
   /**
-   * In one transaction: each op confirmed, its link saved (or removed: `link` null on a delete), its
-   * record's open run-time errors resolved.
+   * A call's answer in one transaction, so a runner killed meanwhile leaves all of its ops "sent" (and
+   * they are re-sent as the very same batch) or none: each confirmed op's link saved (or removed: `link`
+   * null on a delete) and its record's open run-time errors resolved; each failed op's error recorded
+   * against its record.
    */
-  confirmOps(items: readonly { op: OutboxOp; link: RecordLink | null }[], at: string): Promise<void>;
-  /** In one transaction: the op failed and the error recorded against its record. */
-  failOp(op: OutboxOp, failure: ClassifiedFailure, at: string): Promise<void>;
+  settleOps(
+    answer: {
+      confirmed: readonly { op: OutboxOp; link: RecordLink | null }[];
+      failed: readonly { op: OutboxOp; failure: ClassifiedFailure }[];
+    },
+    at: string,
+  ): Promise<void>;
   /**
    * Keeps the QBO mirror current with what QBO answered to our own writes, so the next pull tells
    * our changes from other people's (a merge or deletion of a record we created is noticed as such).
