@@ -5,6 +5,7 @@
  * once, under the same requestids, and clears the notice. Time scale 100 shrinks the client's retry
  * waits (see scaledTimings in connection-service.ts) so five tries per call take milliseconds.
  */
+import { UNANSWERED_CALLS_TO_STOP } from "@ledgerlink/core";
 import { testDatabases, type TestDatabase } from "@ledgerlink/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectContract, startApiHarness, type ApiHarness } from "../test/api-harness.js";
@@ -101,7 +102,7 @@ describe.each(testDatabases())("QuickBooks unreachable ($dialect)", (database: T
   });
 
   it("writes QBO answers 503 to: failed, records waiting (no error each), sent once when QBO is back", async () => {
-    // Enough records for many calls: every one goes out (and waits out its retries); none is answered.
+    // Enough records that the run would make many calls; it stops after a few unanswered in a row.
     await h.put(
       "customer",
       Array.from({ length: 200 }, (_, i) => ({ id: `m${i}`, displayName: `Member ${i}`, active: true })),
@@ -132,10 +133,12 @@ describe.each(testDatabases())("QuickBooks unreachable ($dialect)", (database: T
         "(QuickBooks recognises any it already received).",
     );
     expect(failed.qboUnreachable).toMatchObject({ during: "send", kind: "status", status: 503, attempts: 2 });
-    // Every customer went out and none was answered: all wait, none failed; the invoice needing one of
-    // them was not sent at all.
+    // 201 customers take 30 calls or so; it stopped once three calls in a row went unanswered, so only
+    // the calls already in flight (ten lanes) went out, and the rest waits for the next sync unsent.
+    expect(failed.calls).toBeLessThanOrEqual(10 + UNANSWERED_CALLS_TO_STOP);
     expect(failed.counts["failed"]).toBe(0);
-    expect(failed.counts["pending"]).toBe(201);
+    expect(failed.counts["pending"]).toBeGreaterThan(0);
+    expect(failed.counts["pending"]).toBeLessThan(201);
     const failedWrites = h
       .realm()
       .requestLog.slice(before)

@@ -94,6 +94,13 @@ export interface SyncResult {
   sliced?: boolean;
 }
 
+/**
+ * Calls in a row that QuickBooks did not answer at all (each after the client's own retries) before a
+ * run stops sending: QBO is down, and the rest would only wait out the same retries. What was not sent
+ * is planned afresh by the next run, with the same requestids.
+ */
+export const UNANSWERED_CALLS_TO_STOP = 3;
+
 /** What a step's action comes to once done, in the past tense runs and `record.synced` events use. */
 export const stepOutcome: Readonly<Record<StepAction, Outcome>> = {
   create: "created",
@@ -405,9 +412,11 @@ class Executor {
   private remaining = 0;
   private wake: (() => void) | undefined;
   private stop:
-    { status: "cancelled" | "needs-reconnect" | "interrupted" | "sliced"; note: string } | undefined;
-  /** The last call QuickBooks did not answer (for the run's note), and how many calls were answered. */
+    | { status: "cancelled" | "needs-reconnect" | "interrupted" | "sliced" | "unreachable"; note: string }
+    | undefined;
+  /** The last call QuickBooks did not answer (for the run's note), unanswered calls in a row, answered calls. */
   private outage: QboOutage | undefined;
+  private unansweredInARow = 0;
   private answeredCalls = 0;
   /** Ops left unsent because a record they need has an unknown outcome: the next run plans them. */
   private readonly deferred = new Set<string>();
@@ -558,15 +567,19 @@ class Executor {
         ? r.counts.failed === 0 && r.counts.pending === 0
           ? "succeeded"
           : "partial"
-        : this.stop.status
+        : this.stop.status === "unreachable"
+          ? wrote > 0
+            ? "partial"
+            : "failed"
+          : this.stop.status
       : r.counts.failed === 0 && r.counts.pending === 0
         ? "succeeded"
         : wrote > 0
           ? "partial"
           : "failed";
-    if (this.stop) r.note = this.stop.note;
+    if (this.stop && this.stop.status !== "unreachable") r.note = this.stop.note;
     else if (this.outage && r.counts.pending > 0) {
-      // Records whose outcome is unknown, and those not sent because they need one of them.
+      // Records whose outcome is unknown, and those not sent (after the stop, or needing one of them).
       const waiting = r.counts.pending + left.length;
       r.note = unreachableNote(this.outage, waiting, this.answeredCalls > 0);
       r.qboUnreachable = { ...this.outage, during: "send" };
@@ -739,19 +752,19 @@ class Executor {
     }
   }
 
-  /**
-   * Remembers the last call QuickBooks left unanswered, for the run's note. The run does not stop
-   * sending on a streak of them: stopping early left records unlinked in the chaos run (seeds 220200340
-   * and 220208259, invoices QBO had answered 6140 on the next run), so every call waits out its retries.
-   */
+  /** Counts calls QuickBooks left unanswered in a row; enough of them stop the run's sending. */
   private noteAnswer(results: readonly QboWriteResult[]): void {
     const first = results[0];
     const unanswered = first !== undefined && results.every((r) => !r.ok && r.outage !== undefined);
     if (!unanswered) {
+      this.unansweredInARow = 0;
       this.answeredCalls++;
       return;
     }
     if (!first.ok) this.outage = first.outage;
+    this.unansweredInARow++;
+    if (this.unansweredInARow >= UNANSWERED_CALLS_TO_STOP && !this.stop)
+      this.stop = { status: "unreachable", note: "" };
   }
 
   /** A 5010: re-read, check field by field who changed what, and send ours again once if no conflict. */
