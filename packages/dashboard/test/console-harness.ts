@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,13 +17,73 @@ const repoRoot = join(dashboardDir, "..", "..");
 export const chromiumPath = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
 export const screenshotDir = join(repoRoot, "test-results", "dashboard");
 
-/** Builds the console from its current source into packages/dashboard/dist (what the server serves). */
+/**
+ * Builds the console from its current source into packages/dashboard/dist (what the server serves),
+ * once per version of the source. Every browser suite calls this, several run at once, and vite empties
+ * dist before writing it: a rebuild while another suite's page reloads served it a blank page (the Team
+ * & access test timed out on its reload in CI). So the source is hashed, one process builds under a
+ * lock, and the others (and later suites) find the build already made from that source.
+ */
 export function buildDashboard(): void {
-  const vite = join(repoRoot, "node_modules", "vite", "bin", "vite.js");
-  execFileSync(process.execPath, [vite, "build", "--logLevel", "error"], {
-    cwd: dashboardDir,
-    stdio: "pipe",
+  const stamp = join(repoRoot, "test-results", "dashboard-built-from.sha256");
+  const hash = dashboardSourceHash();
+  const built = () =>
+    existsSync(join(dashboardDir, "dist", "index.html")) &&
+    existsSync(stamp) &&
+    readFileSync(stamp, "utf8") === hash;
+  if (built()) return;
+  withLock(join(repoRoot, "test-results", "dashboard-build.lock"), () => {
+    if (built()) return;
+    const vite = join(repoRoot, "node_modules", "vite", "bin", "vite.js");
+    execFileSync(process.execPath, [vite, "build", "--logLevel", "error"], {
+      cwd: dashboardDir,
+      stdio: "pipe",
+    });
+    writeFileSync(stamp, hash);
   });
+}
+
+/** What the build is made from: the console's source (not its tests), its page and its build settings. */
+function dashboardSourceHash(): string {
+  const h = createHash("sha256");
+  const files = [
+    ...readdirSync(join(dashboardDir, "src"), { recursive: true })
+      .map((f) => join("src", String(f)))
+      .filter((f) => !f.includes(".test.") && statSync(join(dashboardDir, f)).isFile()),
+    "index.html",
+    "vite.config.ts",
+    "package.json",
+  ].sort();
+  for (const f of files)
+    h.update(f)
+      .update("\0")
+      .update(readFileSync(join(dashboardDir, f)))
+      .update("\0");
+  return h.digest("hex");
+}
+
+/** Runs `fn` holding a lock directory; one left by a process that died is taken after two minutes. */
+function withLock(dir: string, fn: () => void): void {
+  mkdirSync(dirname(dir), { recursive: true });
+  const wait = new Int32Array(new SharedArrayBuffer(4));
+  for (const deadline = Date.now() + 300_000; ;) {
+    try {
+      mkdirSync(dir);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      const heldSince = statSync(dir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+      if (Date.now() - heldSince > 120_000) rmSync(dir, { recursive: true, force: true });
+      if (Date.now() > deadline)
+        throw new Error(`waited 5 minutes for ${dir}; remove it if no build is running`);
+      Atomics.wait(wait, 0, 0, 200);
+    }
+  }
+  try {
+    fn();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export interface RunningConsole {
