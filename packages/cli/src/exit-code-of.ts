@@ -1,4 +1,5 @@
-import { SyncBusyError } from "@ledgerlink/core";
+import { QboUnreachableError, SyncBusyError } from "@ledgerlink/core";
+import { QboAuthError, qboOutageOf } from "@ledgerlink/qbo";
 import { ApiError, ConfigError, NeedsReconnectError, SecretKeyMissingError } from "@ledgerlink/server";
 import {
   LastAdminError,
@@ -16,6 +17,11 @@ export function exitCodeOf(err: unknown): { code: number; expected: boolean } {
   if (err instanceof ConfigError || err instanceof UsageError || err instanceof SecretKeyMissingError)
     return { code: exitCodes.usage, expected: true };
   if (err instanceof NeedsReconnectError) return { code: exitCodes.needsReconnect, expected: true };
+  // QuickBooks refused the grant, or did not answer (a dry run's pull): the user's to act on, not a fault.
+  if (err instanceof QboAuthError && err.reason !== "unauthorized")
+    return { code: exitCodes.needsReconnect, expected: true };
+  if (err instanceof QboUnreachableError || qboOutageOf(err) !== undefined)
+    return { code: exitCodes.qboUnreachable, expected: true };
   if (
     err instanceof SyncBusyError ||
     err instanceof ReviewConflictError ||

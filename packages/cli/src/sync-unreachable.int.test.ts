@@ -55,4 +55,19 @@ describe("ledgerlink sync when QuickBooks cannot be reached (SQLite)", () => {
     const help = await ledgerlink(["--help"], w.env);
     expect(help.stdout).toMatch(/6 {2}QuickBooks could not be reached/);
   });
+
+  it("a plan whose pull QuickBooks does not answer says so in plain words and exits 6, not 4", async () => {
+    realm().injectFault({ kind: "503", probability: 1 });
+    let plan;
+    try {
+      plan = await ledgerlink(["plan"], w.env);
+    } finally {
+      realm().clearFaults();
+    }
+    expect(plan.code, plan.stderr + plan.stdout).toBe(exitCodes.qboUnreachable);
+    expect(plan.stderr).toMatch(
+      /^Could not read QuickBooks' changes: QuickBooks answered 503 Service Unavailable, after \d+ tries; nothing was planned\. Try again later\.$/m,
+    );
+    expect(plan.stdout + plan.stderr).not.toMatch(/\n\s+at |Bearer|eyJ/);
+  });
 });

@@ -8,8 +8,8 @@ import {
   ReviewNotFoundError,
   RunNotFoundError,
 } from "@ledgerlink/store";
-import { SyncBusyError } from "@ledgerlink/core";
-import { QboAuthError, QboNetworkError, QboRateLimitError } from "@ledgerlink/qbo";
+import { outageText, QboUnreachableError, SyncBusyError } from "@ledgerlink/core";
+import { QboAuthError, qboOutageOf } from "@ledgerlink/qbo";
 import type { Context } from "hono";
 import type { z } from "zod";
 import { ApiError } from "./api-error.js";
@@ -141,11 +141,16 @@ export function asApiError(err: unknown): unknown {
   // QBO refused the grant (revoked, expired refresh token): the connection now says needs-reconnect.
   if (err instanceof QboAuthError)
     return new ApiError(409, "needs_reconnect", `Reconnect to QuickBooks first: ${err.message}`);
-  if (err instanceof QboNetworkError || err instanceof QboRateLimitError)
+  if (err instanceof QboUnreachableError)
+    return new ApiError(503, "qbo_unavailable", err.message, { qboUnreachable: err.outage });
+  // Worded from the outage's fields, never from the error's text.
+  const outage = qboOutageOf(err);
+  if (outage)
     return new ApiError(
       503,
       "qbo_unavailable",
-      `QuickBooks could not be reached; try again shortly (${err.message})`,
+      `QuickBooks could not be reached: ${outageText(outage, "it")}. Try again shortly.`,
+      { qboUnreachable: outage },
     );
   return err;
 }

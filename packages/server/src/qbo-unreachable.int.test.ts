@@ -101,6 +101,29 @@ describe.each(testDatabases())("QuickBooks unreachable ($dialect)", (database: T
     expect(customerNames()).not.toContain("Capitol Fitness");
   });
 
+  it("a dry run QBO answers 503 to is a 503 in plain words naming the outage, not a 500", async () => {
+    h.realm().injectFault({ kind: "503", probability: 1 });
+    try {
+      const answer = await h.call("POST", `${base}/runs/plan`, {});
+      const body = expectContract<{ error: { code: string; message: string; details: unknown } }>(
+        "planRun",
+        answer,
+        503,
+      );
+      expect(body.error).toEqual({
+        code: "qbo_unavailable",
+        message:
+          "Could not read QuickBooks' changes: QuickBooks answered 503 Service Unavailable, after 5 tries; nothing was planned. Try again later.",
+        details: { qboUnreachable: { kind: "status", status: 503, attempts: 5 } },
+      });
+    } finally {
+      h.realm().clearFaults();
+    }
+    // With QBO back the same request plans.
+    const ok = await h.call<{ totalSteps: number }>("POST", `${base}/runs/plan`, {});
+    expect(ok.status).toBe(200);
+  });
+
   it("writes QBO answers 503 to: failed, records waiting (no error each), sent once when QBO is back", async () => {
     // Enough records that the run would make many calls; it stops after a few unanswered in a row.
     await h.put(

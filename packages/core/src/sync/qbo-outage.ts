@@ -70,3 +70,14 @@ export function pullFailedNote(o: QboOutage, waiting: number): string {
       : " Everything waiting will be sent on the next sync.";
   return `Could not read QuickBooks' changes: ${outageText(o)}; nothing was sent.${tail}`;
 }
+
+/**
+ * A dry run (a plan, nothing sent) whose pull QuickBooks did not answer: there is nothing to plan from,
+ * and a dry run records no run to carry the note, so the caller gets it as this error.
+ */
+export class QboUnreachableError extends Error {
+  override readonly name = "QboUnreachableError";
+  constructor(readonly outage: QboOutage) {
+    super(`Could not read QuickBooks' changes: ${outageText(outage)}; nothing was planned. Try again later.`);
+  }
+}

@@ -5,7 +5,7 @@ import type { RecordRef } from "../record-ref.js";
 import { repairAuditEntry } from "../repair/apply-repairs.js";
 import type { ValidationPolicy } from "../validate/policy.js";
 import { resolveLocalRefs, UnresolvedReferenceError } from "./local-ref.js";
-import { pullFailedNote, unreachableNote, type QboOutage } from "./qbo-outage.js";
+import { pullFailedNote, QboUnreachableError, unreachableNote, type QboOutage } from "./qbo-outage.js";
 import type { QboPayload } from "./record-to-qbo.js";
 import {
   planSync,
@@ -149,7 +149,15 @@ export async function runSync(o: RunSyncOptions): Promise<SyncResult> {
   const newId = o.newId ?? defaultNewId;
 
   if (o.dryRun) {
-    if (o.pull) await o.pull();
+    if (o.pull) {
+      try {
+        await o.pull();
+      } catch (err) {
+        // A refused grant goes up as it is (callers say "reconnect"); an outage as a typed, plain error.
+        const outage = o.pullOutage?.(err);
+        throw outage ? new QboUnreachableError(outage) : err;
+      }
+    }
     const inputs = await store.loadInputs();
     const plan = planSync({ ...inputs, ...policies(o), ...(o.only ? { only: o.only } : {}) });
     return { plan, outcomes: [] };
