@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { LastAdminError, tokenHash, UserExistsError } from "./auth-store.js";
-import { openDatabase } from "./open-database.js";
+import { openDatabase, schemaMigrator } from "./open-database.js";
 import { openStore, type Store } from "./store.js";
 import { testDatabases } from "./test-databases.js";
 
@@ -266,6 +266,105 @@ describe.each(testDatabases())(
       await expect(store.auth.updateUser(second.id, { role: "read-only" }, t1)).rejects.toBeInstanceOf(
         LastAdminError,
       );
+    });
+
+    it("marks a user whose password someone else chose until they choose their own, and logs both", async () => {
+      const { store } = await open();
+      const person = (email: string, mustChangePassword?: boolean) =>
+        store.auth.createUser({
+          email,
+          name: email.split("@")[0]!,
+          passwordHash: "$argon2id$temporary",
+          role: "bookkeeper",
+          companyId: "acme",
+          at: t0,
+          by: "admin@example.com",
+          ...(mustChangePassword === undefined ? {} : { mustChangePassword }),
+        });
+      const dan = await person("dan@example.com", true);
+      expect(dan.mustChangePassword).toBe(true);
+      // Their own choice (the default): not marked.
+      expect((await person("own@example.com")).mustChangePassword).toBe(false);
+      expect((await person("own2@example.com", false)).mustChangePassword).toBe(false);
+
+      // Sessions carry the mark, so the request path needs no second query.
+      const s = await store.auth.createSession(dan.id, t0, 3_600_000);
+      expect((await store.auth.findSession(s.token, t0))?.user.mustChangePassword).toBe(true);
+      expect((await store.auth.findUserByEmail(dan.email))?.user.mustChangePassword).toBe(true);
+      expect((await store.auth.listUsers()).find((u) => u.id === dan.id)?.mustChangePassword).toBe(true);
+
+      // Changing the role or disabling is no new password: the mark stays.
+      expect((await store.auth.updateUser(dan.id, { role: "read-only" }, t1))?.mustChangePassword).toBe(true);
+
+      const own = await store.auth.updateUser(dan.id, { passwordHash: "$argon2id$dans-own" }, t1, {
+        by: dan.email,
+        ownPassword: true,
+        keepSession: s.token,
+      });
+      expect(own?.mustChangePassword).toBe(false);
+      expect((await store.auth.findSession(s.token, t1))?.user.mustChangePassword).toBe(false);
+
+      // An admin's reset marks them again; a second own change is logged without the note.
+      const reset = await store.auth.updateUser(dan.id, { passwordHash: "$argon2id$reset" }, t1, {
+        by: "admin@example.com",
+      });
+      expect(reset?.mustChangePassword).toBe(true);
+      await store.auth.updateUser(dan.id, { passwordHash: "$argon2id$dans-2" }, t1, {
+        by: dan.email,
+        ownPassword: true,
+      });
+      await store.auth.updateUser(dan.id, { passwordHash: "$argon2id$dans-3" }, t1, {
+        by: dan.email,
+        ownPassword: true,
+      });
+      // An operator who sets a password they chose themselves (at the terminal) says so.
+      const chosen = await store.auth.updateUser(
+        dan.id,
+        { passwordHash: "$argon2id$typed", mustChangePassword: false },
+        t1,
+        { by: "cli:root" },
+      );
+      expect(chosen?.mustChangePassword).toBe(false);
+
+      const log = await store.auth.listAuthEvents({ limit: 20, subjectId: dan.id });
+      expect(log.map((e) => [e.action, e.actor, e.detail]).reverse()).toEqual([
+        ["user.created", "admin@example.com", { role: "bookkeeper", name: "dan", mustChangePassword: true }],
+        ["user.role_changed", "system", { before: "bookkeeper", after: "read-only" }],
+        ["user.password_changed", dan.email, { replacedTemporary: true }],
+        ["user.password_reset", "admin@example.com", { mustChangePassword: true }],
+        ["user.password_changed", dan.email, { replacedTemporary: true }],
+        ["user.password_changed", dan.email, {}],
+        ["user.password_reset", "cli:root", {}],
+      ]);
+    });
+
+    it("leaves the users of a database made before the mark unmarked when it migrates", async () => {
+      const config = database.fresh();
+      const { db, dialect, close } = await openDatabase({ ...config, migrate: false });
+      try {
+        const before = await schemaMigrator(db, dialect, config).migrateTo("0013-auth-events");
+        expect(before.error).toBeUndefined();
+        await db
+          .insertInto("users")
+          .values({
+            id: "u-old",
+            email: "old@example.com",
+            name: "Old",
+            password_hash: "$argon2id$old",
+            role: "admin",
+            company_id: null,
+            created_at: t0,
+            disabled_at: null,
+          } as never) // the row as 0013 left the table: no must_change_password yet
+          .execute();
+      } finally {
+        await close();
+      }
+      const { store } = await open(config);
+      expect(await store.auth.getUser("u-old")).toMatchObject({
+        email: "old@example.com",
+        mustChangePassword: false,
+      });
     });
   },
 );

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
+import { toBool } from "./company-store.js";
 import { newId } from "./ids.js";
 import type { Database } from "./schema.js";
 
@@ -40,6 +41,11 @@ export interface UserRecord {
   companyId: string | null;
   createdAt: string;
   disabledAt: string | null;
+  /**
+   * Someone else chose their password (an admin's temporary one or reset, a generated first admin):
+   * until they choose their own, their sessions may only say who they are, change it, and sign out.
+   */
+  mustChangePassword: boolean;
 }
 
 export interface SessionRecord {
@@ -143,6 +149,7 @@ const userRecord = (r: UserRow): UserRecord => ({
   companyId: r.company_id,
   createdAt: r.created_at,
   disabledAt: r.disabled_at,
+  mustChangePassword: toBool(r.must_change_password),
 });
 
 const keySubject = (k: { name: string; prefix: string }) => `${k.name} (${k.prefix}…)`;
@@ -308,6 +315,11 @@ export class AuthStore {
     at: string;
     /** Who creates them, for the account log (`system` when absent). */
     by?: string;
+    /**
+     * True when the password is not the person's own choice (an admin's temporary password, a generated
+     * one): they must choose their own at first sign-in. False (the default) when they chose it.
+     */
+    mustChangePassword?: boolean;
   }): Promise<UserRecord> {
     roleOf(input.role);
     const email = input.email.trim().toLowerCase();
@@ -321,6 +333,7 @@ export class AuthStore {
       company_id: input.companyId,
       created_at: input.at,
       disabled_at: null,
+      must_change_password: input.mustChangePassword === true ? 1 : 0,
     };
     try {
       await this.db.transaction().execute(async (trx) => {
@@ -332,7 +345,11 @@ export class AuthStore {
           subjectId: row.id,
           subject: email,
           companyId: row.company_id,
-          detail: { role: row.role, name: row.name },
+          detail: {
+            role: row.role,
+            name: row.name,
+            ...(input.mustChangePassword === true ? { mustChangePassword: true } : {}),
+          },
         });
       });
     } catch (err) {
@@ -370,12 +387,23 @@ export class AuthStore {
   /**
    * Changes a user's role, disables or enables them, or sets their password, and logs each change
    * made (a value set to what it already was is no change). Disabling ends every session of theirs; a
-   * new password ends every one but `keepSession` (the session of a user changing their own). Refuses
-   * (LastAdminError) to disable or demote the last operator-wide admin who can sign in.
+   * new password ends every one but `keepSession` (the session of a user changing their own). A password
+   * set by someone else (a reset) marks the user to choose their own at their next sign-in; their own
+   * (`ownPassword`) clears the mark. Refuses (LastAdminError) to disable or demote the last
+   * operator-wide admin who can sign in.
    */
   async updateUser(
     id: string,
-    change: { role?: Role; disabled?: boolean; passwordHash?: string },
+    change: {
+      role?: Role;
+      disabled?: boolean;
+      passwordHash?: string;
+      /**
+       * With `passwordHash`: whether they must choose their own at sign-in. Default: not when it is
+       * their own (`ownPassword`), else yes. An operator resetting their own at the terminal says false.
+       */
+      mustChangePassword?: boolean;
+    },
     at: string,
     opts: {
       /** Who makes the change, for the account log (`system` when absent). */
@@ -404,8 +432,20 @@ export class AuthStore {
         events.push({ action: "user.enabled" });
       }
       if (change.passwordHash !== undefined) {
+        const mustChange = change.mustChangePassword ?? opts.ownPassword !== true;
         set.password_hash = change.passwordHash;
-        events.push({ action: opts.ownPassword ? "user.password_changed" : "user.password_reset" });
+        set.must_change_password = mustChange ? 1 : 0;
+        // The log says when a temporary password gave way to one only its user knows.
+        const replacedTemporary = opts.ownPassword === true && toBool(row.must_change_password);
+        const detail = mustChange
+          ? { mustChangePassword: true }
+          : replacedTemporary
+            ? { replacedTemporary: true }
+            : undefined;
+        events.push({
+          action: opts.ownPassword ? "user.password_changed" : "user.password_reset",
+          ...(detail === undefined ? {} : { detail }),
+        });
       }
       if (isOperatorAdmin(row) && !isOperatorAdmin({ ...row, ...set })) {
         const others = await trx

@@ -294,6 +294,8 @@ export interface UsersTable {
   company_id: string | null;
   created_at: string;
   disabled_at: string | null;
+  /** Someone else chose the password (0/1 on SQLite): the user must choose their own first. */
+  must_change_password: number | boolean;
 }
 
 /** A console session: hashes of its cookie token and its CSRF token. */

@@ -13,6 +13,7 @@ import { outboundEndpointDisabledReason } from "./0012-outbound-events-disabled-
 import { auth } from "./0010-auth.js";
 import { rateBudgets } from "./0011-rate-budgets.js";
 import { authEvents } from "./0013-auth-events.js";
+import { userMustChangePassword } from "./0014-user-must-change-password.js";
 
 /** Migrations are code (not files read at run time), so the built package carries them. */
 export const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ export const migrations: Record<string, Migration> = {
   "0010-auth": auth,
   "0011-rate-budgets": rateBudgets,
   "0013-auth-events": authEvents,
+  "0014-user-must-change-password": userMustChangePassword,
 };
 
 export const migrationProvider: MigrationProvider = {
