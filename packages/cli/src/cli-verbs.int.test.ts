@@ -413,6 +413,24 @@ describe("ledgerlink init, config and migrate (no QBO needed)", () => {
     expect(after.pending).toBe(0);
   });
 
+  it("verbs started together on a new SQLite file each find the schema made, and every migration runs once", async () => {
+    // Kysely locks nothing across processes on SQLite: before, one of four raced into "table already exists".
+    for (let round = 0; round < 3; round++) {
+      const env = { ...w.env, DATABASE_URL: `sqlite:${join(w.dir, `raced-${round}.db`)}` };
+      const runs = await Promise.all(Array.from({ length: 4 }, () => ledgerlink(["migrate", "--json"], env)));
+      for (const r of runs) expect(r.code, r.stderr).toBe(0);
+      const outcomes = runs.map((r) => JSON.parse(r.stdout) as { applied: string[]; pending: number });
+      const applied = outcomes.flatMap((o) => o.applied).sort();
+      const all = (
+        JSON.parse((await ledgerlink(["migrate", "--status", "--json"], env)).stdout) as {
+          migrations: { name: string }[];
+        }
+      ).migrations.map((m) => m.name);
+      expect(applied, "each migration applied by exactly one of the four").toEqual([...all].sort());
+      for (const o of outcomes) expect(o.pending).toBe(0);
+    }
+  });
+
   it("init writes a commented config file, refuses to overwrite it, and every verb reads it; every bad setting is listed at once", async () => {
     const env = {
       PATH: process.env["PATH"] ?? "",

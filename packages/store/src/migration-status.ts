@@ -19,17 +19,10 @@ export async function migrationStatus(config: DatabaseConfig): Promise<Migration
 
 /** Brings the schema up to date (what opening the store does anyway); returns the migrations it ran. */
 export async function runMigrations(config: DatabaseConfig): Promise<string[]> {
-  const { db, dialect, close } = await openDatabase({ ...config, migrate: false });
+  const open = await openDatabase({ ...config, migrate: false });
   try {
-    const { error, results } = await schemaMigrator(db, dialect, config).migrateToLatest();
-    if (error) {
-      const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
-      throw new Error(
-        `database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-    return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+    return await open.migrate();
   } finally {
-    await close();
+    await open.close();
   }
 }

@@ -1,7 +1,19 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
+import {
+  CompiledQuery,
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type DialectAdapter,
+  type Driver,
+  type SqliteDialectConfig,
+} from "kysely";
 import pg from "pg";
 import { migrationProvider } from "./migrations/index.js";
 import type { Database } from "./schema.js";
@@ -25,6 +37,8 @@ export interface DatabaseConfig {
 export interface OpenDatabase {
   db: Kysely<Database>;
   dialect: Dialect;
+  /** Brings the schema up to date; returns the migrations this call ran (see migrateSchema). */
+  migrate(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -46,6 +60,7 @@ export function schemaMigrator(db: Kysely<Database>, dialect: Dialect, config: D
 export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase> {
   const dialect = dialectOf(config.url);
   let db: Kysely<Database>;
+  let migrator: () => Migrator;
   if (dialect === "postgres") {
     const schema = config.schema;
     if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
@@ -66,6 +81,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase
       ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
     });
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    // Kysely runs PostgreSQL migrations in one transaction under an advisory lock.
+    migrator = () => schemaMigrator(db, dialect, config);
   } else {
     const file = config.url.replace(/^sqlite:/, "");
     if (file !== ":memory:") mkdirSync(dirname(resolve(file)), { recursive: true });
@@ -78,16 +95,72 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase
     sqlite.pragma("busy_timeout = 5000");
     sqlite.pragma("foreign_keys = ON");
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    migrator = () =>
+      schemaMigrator(
+        new Kysely<Database>({ dialect: new SqliteMigrationDialect({ database: sqlite }) }),
+        dialect,
+        config,
+      );
   }
-  if (config.migrate === false) return { db, dialect, close: () => db.destroy() };
-  const migrator = schemaMigrator(db, dialect, config);
+  const open: OpenDatabase = {
+    db,
+    dialect,
+    migrate: () => migrateSchema(migrator()),
+    close: () => db.destroy(),
+  };
+  if (config.migrate === false) return open;
+  try {
+    await open.migrate();
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return open;
+}
+
+/**
+ * Kysely's SQLite adapter runs migrations outside a transaction and locks nothing across processes:
+ * two processes opening a new file at once (`npm start` beside `ledgerlink sync`) both ran the first
+ * migration and one failed ("table already exists"), and a process killed inside a migration left it
+ * half applied and unrecorded, so the file could not be opened again. SQLite's DDL is transactional:
+ * this dialect, on the store's own connection and used for migrating only, runs them in one `BEGIN
+ * IMMEDIATE` transaction, which takes the write lock first, so a second process waits (busy_timeout)
+ * and then finds the migrations done.
+ */
+class SqliteMigrationDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+  override createDriver(): Driver {
+    return new SqliteMigrationDriver(this.settings);
+  }
+  override createAdapter(): DialectAdapter {
+    return new SqliteMigrationAdapter();
+  }
+}
+
+class SqliteMigrationAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class SqliteMigrationDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
+  // The connection is the store's: its own Kysely closes it.
+  override async destroy(): Promise<void> {}
+}
+
+/** Brings the schema up to date; returns the migrations this call ran. */
+async function migrateSchema(migrator: Migrator): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
-    await db.destroy();
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
     throw new Error(
       `database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  return { db, dialect, close: () => db.destroy() };
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
 }
