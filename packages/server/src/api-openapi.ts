@@ -69,7 +69,9 @@ const statusText: Record<number, string> = {
 /** What any authenticated operation may answer (packages/server/src/auth/authenticate.ts). */
 const authStatusText: Record<number, string> = {
   401: "No or a revoked API key, or no session",
-  403: "The role does not allow it, or (with a session) the x-csrf-token header is missing or wrong",
+  403:
+    "The role does not allow it, or (with a session) the x-csrf-token header is missing or wrong, or " +
+    "the session's password was set by someone else and must be changed first (password_change_required)",
   429: "Too many requests for this key or user: wait Retry-After seconds",
 };
 

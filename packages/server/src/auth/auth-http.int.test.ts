@@ -27,7 +27,7 @@ describe.each(testDatabases())(
     afterAll(() => h?.close());
 
     const login = async (email: string, password: string) => {
-      const res = await h.callAs<{ csrfToken: string; user: { role: string } }>(
+      const res = await h.callAs<{ csrfToken: string; user: { role: string; mustChangePassword: boolean } }>(
         null,
         "POST",
         "/api/v1/auth/login",
@@ -63,6 +63,21 @@ describe.each(testDatabases())(
       const unknown = await login("nobody@example.com", admin.password);
       expect(unknown.res.status).toBe(401);
       expect(unknown.res.body).toEqual(bad.res.body);
+      // The generated password was printed where others may read it: the admin chooses their own first.
+      const first = await login(admin.email, admin.password);
+      expect(first.res.body.user.mustChangePassword).toBe(true);
+      const held = await h.callAs(null, "GET", "/api/v1/auth/users", undefined, first.headers(false));
+      expect(held.status).toBe(403);
+      const own = await h.callAs(
+        null,
+        "POST",
+        "/api/v1/auth/password",
+        { currentPassword: admin.password, newPassword: "the-first-admins-own-password" },
+        first.headers(),
+      );
+      expect(own.status).toBe(200);
+      admin.password = "the-first-admins-own-password";
+      expect((await login(admin.email, admin.password)).res.body.user.mustChangePassword).toBe(false);
     });
 
     it("sets an httpOnly SameSite session cookie and a CSRF token; state changes need the token", async () => {
@@ -145,7 +160,18 @@ describe.each(testDatabases())(
       });
       expect(created.status).toBe(201);
       expect(JSON.stringify(created.body)).not.toContain("reader-password-1");
-      const ro = await login("ro@acme.example", "reader-password-1");
+      // An admin chose it: the reader replaces it (the one write a read-only user may make), then reads.
+      const temporary = await login("ro@acme.example", "reader-password-1");
+      expect(temporary.res.body.user).toMatchObject({ role: "read-only", mustChangePassword: true });
+      const replaced = await h.callAs(
+        null,
+        "POST",
+        "/api/v1/auth/password",
+        { currentPassword: "reader-password-1", newPassword: "reader-password-2" },
+        temporary.headers(),
+      );
+      expect(replaced.status).toBe(200);
+      const ro = await login("ro@acme.example", "reader-password-2");
       expect(ro.res.body.user.role).toBe("read-only");
       expect(
         (await h.callAs(null, "GET", "/api/v1/companies/acme/runs", undefined, ro.headers(false))).status,
@@ -203,7 +229,13 @@ describe.each(testDatabases())(
       // No key or password anywhere in the audit log either.
       for (const co of ["acme", "other"]) {
         const audit = JSON.stringify(await h.store.company(co).listAudit());
-        for (const secret of [made.body.key, h.apiKey, admin.password, "reader-password-1"])
+        for (const secret of [
+          made.body.key,
+          h.apiKey,
+          admin.password,
+          "reader-password-1",
+          "reader-password-2",
+        ])
           expect(audit).not.toContain(secret);
       }
     });

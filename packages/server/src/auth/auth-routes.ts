@@ -75,6 +75,8 @@ const principalView = (p: Principal) => ({
   name: p.label,
   role: p.role,
   companyId: p.companyId,
+  /** The console shows only "choose your own password" while true (the API refuses the rest). */
+  mustChangePassword: p.mustChangePassword === true,
 });
 
 const keyView = (k: ApiKeyRecord) => ({ ...k });
@@ -118,7 +120,10 @@ export function registerAuthRoutes(app: Hono, deps: AppDeps): void {
     await deps.store.auth.sweepSessions(at);
     const session = await deps.store.auth.createSession(found.user.id, at, sessionTtlMs);
     setSessionCookies(c, session.token, session.csrfToken);
-    (deps.logger ?? logger).info({ userId: found.user.id }, "console login");
+    (deps.logger ?? logger).info(
+      { userId: found.user.id, ...(found.user.mustChangePassword ? { mustChangePassword: true } : {}) },
+      "console login",
+    );
     return c.json({
       user: principalView({
         kind: "session",
@@ -126,6 +131,7 @@ export function registerAuthRoutes(app: Hono, deps: AppDeps): void {
         label: found.user.email,
         role: found.user.role,
         companyId: found.user.companyId,
+        mustChangePassword: found.user.mustChangePassword,
       }),
       csrfToken: session.csrfToken,
       expiresAt: session.expiresAt,
@@ -146,8 +152,9 @@ export function registerAuthRoutes(app: Hono, deps: AppDeps): void {
     return c.json({ principal: principalView(p) });
   });
 
-  // Any signed-in user, read-only ones too (the middleware lets them reach this one write). The
-  // session is renewed: every session of the user ends, this browser gets a new one.
+  // Any signed-in user, read-only ones too (the middleware lets them reach this one write), and the only
+  // way forward for one whose password someone else set: their own clears the mark. The session is
+  // renewed: every session of the user ends, this browser gets a new one.
   app.post("/api/v1/auth/password", async (c) => {
     const p = principalOf(c)!;
     if (p.kind !== "session")
@@ -243,6 +250,8 @@ export function registerAuthRoutes(app: Hono, deps: AppDeps): void {
         companyId: body.companyId,
         at: now(),
         by: principalOf(c)!.label,
+        // The admin chose it and knows it: the person chooses their own at first sign-in.
+        mustChangePassword: true,
       });
       log().info({ userId: user.id, role: user.role, companyId: user.companyId }, "console user created");
       return c.json(userView(user), 201);
@@ -275,7 +284,8 @@ export function registerAuthRoutes(app: Hono, deps: AppDeps): void {
           ...(body.password === undefined ? {} : { passwordHash: await hashPassword(body.password) }),
         },
         now(),
-        // An admin setting their own password keeps this session; anyone else's all end.
+        // An admin setting their own password keeps this session; anyone else's all end, and they must
+        // choose their own at their next sign-in (the store marks a password set by someone else).
         { by: p.label, ownPassword: own, ...(own && token !== undefined ? { keepSession: token } : {}) },
       )
       .catch((err: unknown) => {

@@ -42,6 +42,26 @@ const operatorAdminPaths = [/^\/api\/v1\/auth\/(keys|users|events|companies)(\/|
 /** The one write every signed-in user may make, read-only ones too: changing their own password. */
 const ownPasswordPath = "/api/v1/auth/password";
 
+/** All a session whose password someone else chose may do until its user chooses their own. */
+const beforeOwnPassword: ReadonlyArray<readonly [string, string]> = [
+  ["GET", "/api/v1/auth/me"],
+  ["POST", ownPasswordPath],
+  ["POST", "/api/v1/auth/logout"],
+];
+
+const allowedBeforeOwnPassword = (method: string, path: string) =>
+  beforeOwnPassword.some(([m, p]) => (m === method || (m === "GET" && method === "HEAD")) && p === path);
+
+/** Says what to do, and nothing about the resource asked for (not even whether it exists). */
+const passwordChangeRequired = () =>
+  new ApiError(
+    403,
+    "password_change_required",
+    "Your password was set for you (by an administrator, or generated at first start): choose one " +
+      "only you know before anything else. Sign in to the console, which asks for it, or POST " +
+      "/api/v1/auth/password with currentPassword (the one you were given) and newPassword",
+  );
+
 const unauthenticated = () =>
   new ApiError(401, "unauthenticated", "Sign in, or send an API key as `Authorization: Bearer llk_…`");
 
@@ -72,6 +92,7 @@ async function principalFrom(c: Context, deps: AppDeps): Promise<Principal | und
     role: u.role,
     companyId: u.companyId,
     csrfHash: session.csrfHash,
+    mustChangePassword: u.mustChangePassword,
   };
 }
 
@@ -103,10 +124,12 @@ function sameOrigin(c: Context): boolean {
 }
 
 /**
- * Every /api request: who is calling (API key, else session cookie), whether they may see the company
- * in the path (another company's answers 404, exactly like a company that does not exist), whether their
- * role allows the method, and, for cookie sessions, the CSRF token on state-changing requests.
- * Registered ahead of every route, so no handler runs unauthenticated.
+ * Every /api request: who is calling (API key, else session cookie), whether a session must first
+ * replace a password someone else chose (then only who-am-I, the password change and logout answer),
+ * whether they may see the company in the path (another company's answers 404, exactly like a company
+ * that does not exist), whether their role allows the method, and, for cookie sessions, the CSRF token
+ * on state-changing requests. Registered ahead of every route, so no handler runs unauthenticated and
+ * none can forget the password change.
  */
 export function authenticate(deps: AppDeps, limits?: RateLimits): MiddlewareHandler {
   return async (c, next) => {
@@ -148,6 +171,9 @@ export function authenticate(deps: AppDeps, limits?: RateLimits): MiddlewareHand
       c.set("principal", found);
       if (isPublic(method, path)) return await next();
       if (!found) throw unauthenticated();
+      // Ahead of the company and role checks, so the refusal is the same whatever the path names.
+      if (found.mustChangePassword === true && !allowedBeforeOwnPassword(method, path))
+        throw passwordChangeRequired();
       const companyId = pathCompany(path, deps);
       if (companyId !== undefined && !seesCompany(found, companyId))
         throw new ApiError(404, "company_not_found", `No company "${companyId}"`, { field: "companyId" });

@@ -13,6 +13,11 @@ export interface Principal {
   companyId: string | null;
   /** Sessions only: SHA-256 of the CSRF token the client must echo on state-changing requests. */
   csrfHash?: string;
+  /**
+   * Sessions only: someone else chose this user's password, so until they choose their own the session
+   * may only ask who it is, change the password and sign out (the authenticate middleware holds it).
+   */
+  mustChangePassword?: boolean;
 }
 
 declare module "hono" {
