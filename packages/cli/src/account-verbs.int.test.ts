@@ -82,7 +82,9 @@ describe("ledgerlink users and keys against a running server (SQLite)", { timeou
       .find((c) => c.startsWith("ll_session="));
     return {
       status: res.status,
-      body: (await res.json()) as { user?: { role: string; companyId: string | null } },
+      body: (await res.json()) as {
+        user?: { role: string; companyId: string | null; mustChangePassword: boolean };
+      },
       cookie,
     };
   };
@@ -127,17 +129,36 @@ describe("ledgerlink users and keys against a running server (SQLite)", { timeou
       "ann-password-123\n",
     );
     expect(add.code, add.stderr).toBe(0);
-    expect(add.stdout).toBe("Added ann@acme.example (bookkeeper, sees acme).\n");
+    expect(add.stdout).toBe(
+      "Added ann@acme.example (bookkeeper, sees acme).\n" +
+        "ann@acme.example will be asked to choose their own password when they first sign in.\n",
+    );
     expect(add.stdout + add.stderr).not.toContain("ann-password-123");
     const signedIn = await login("ann@acme.example", "ann-password-123");
     expect(signedIn.status).toBe(200);
-    expect(signedIn.body.user).toMatchObject({ role: "bookkeeper", companyId: "acme" });
+    expect(signedIn.body.user).toMatchObject({
+      role: "bookkeeper",
+      companyId: "acme",
+      mustChangePassword: true,
+    });
+    // The operator chose it, so the server holds Ann's session until she chooses her own.
+    const held = await fetch(`${server.url}/api/v1/companies/acme/runs`, {
+      headers: { cookie: signedIn.cookie! },
+    });
+    expect(held.status).toBe(403);
+    expect(((await held.json()) as { error: { code: string } }).error.code).toBe("password_change_required");
     expect((await login("ann@acme.example", "ann-password-12")).status).toBe(401);
 
     const list = await run("users");
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/ann@acme\.example\s+Ann Lee\s+bookkeeper\s+acme\s+active/);
-    expect(list.stdout).toMatch(/admin@localhost\s+Administrator\s+admin\s+every company\s+active/);
+    expect(list.stdout).toMatch(
+      /ann@acme\.example\s+Ann Lee\s+bookkeeper\s+acme\s+active, must change password/,
+    );
+    // The first admin's password was generated and printed at start: theirs is pending too.
+    expect(list.stdout).toMatch(
+      /admin@localhost\s+Administrator\s+admin\s+every company\s+active, must change password/,
+    );
+    expect((await users()).find((u) => u.email === "ann@acme.example")?.mustChangePassword).toBe(true);
     expect(list.stdout).not.toMatch(controlCharacters);
     expect(JSON.stringify(await users())).not.toMatch(/argon2|ann-password/);
 
@@ -285,6 +306,9 @@ describe("ledgerlink users and keys against a running server (SQLite)", { timeou
     expect(reset.code, reset.stderr).toBe(0);
     const generated = /Password \(shown once\): (\S+)/.exec(reset.stdout)?.[1];
     expect(generated).toBeDefined();
+    expect(reset.stdout).toContain(
+      "ann@acme.example will be asked to choose their own password when they next sign in.\n",
+    );
     expect(await me(back.cookie)).toBe(401);
     expect((await login("ann@acme.example", "ann-password-123")).status).toBe(401);
     expect((await login("ann@acme.example", generated!)).status).toBe(200);
@@ -295,7 +319,30 @@ describe("ledgerlink users and keys against a running server (SQLite)", { timeou
       "ann-password-456",
     );
     expect(viaStdin.code, viaStdin.stderr).toBe(0);
+    expect((await login("ann@acme.example", "ann-password-456")).body.user?.mustChangePassword).toBe(true);
+
+    // A generated password is nobody's own: that pair is refused before anything changes.
+    const ownGenerated = await run(
+      "users",
+      "reset-password",
+      "ann@acme.example",
+      "--generate-password",
+      "--own-password",
+    );
+    expect(ownGenerated.code).toBe(2);
+    expect(ownGenerated.stderr).toContain("--own-password: a generated password is nobody's own choice");
     expect((await login("ann@acme.example", "ann-password-456")).status).toBe(200);
+    // Ann at the operator's terminal, typing her own: she is not asked again.
+    const own = await withStdin(
+      ["users", "reset-password", "ann@acme.example", "--password-stdin", "--own-password"],
+      w.env,
+      "ann-password-789",
+    );
+    expect([own.code, own.stdout]).toEqual([
+      0,
+      "New password set for ann@acme.example; their sessions have ended.\n",
+    ]);
+    expect((await login("ann@acme.example", "ann-password-789")).body.user?.mustChangePassword).toBe(false);
   });
 
   it("asks for a password on a terminal without echoing it, twice, and refuses two different entries", async () => {
@@ -310,6 +357,9 @@ describe("ledgerlink users and keys against a running server (SQLite)", { timeou
     expect(typed.code, typed.screen).toBe(0);
     expect(typed.screen).toContain("New password for dee@acme.example (at least 12 characters): ");
     expect(typed.screen).toContain("Added dee@acme.example (admin, sees every company).");
+    expect(typed.screen).toContain(
+      "dee@acme.example will be asked to choose their own password when they first sign in.",
+    );
     expect(typed.screen).not.toContain("dee-typed-secret-1");
     expect((await login("dee@acme.example", "dee-typed-secret-1")).status).toBe(200);
 
@@ -333,8 +383,19 @@ describe("ledgerlink users and keys against a running server (SQLite)", { timeou
     expect([promoted.code, promoted.stdout]).toEqual([0, "ann@acme.example: bookkeeper → admin.\n"]);
     // Ann is still scoped to acme: a company's admin manages no accounts, so admin@localhost stays last.
     expect((await run("users", "disable", "admin@localhost")).code).toBe(5);
+    // The operator makes an admin for themselves, with a password they chose: not asked again.
     const made = await withStdin(
-      ["users", "add", "ops@example.com", "--role", "admin", "--all-companies", "--password-stdin", "--json"],
+      [
+        "users",
+        "add",
+        "ops@example.com",
+        "--role",
+        "admin",
+        "--all-companies",
+        "--password-stdin",
+        "--own-password",
+        "--json",
+      ],
       w.env,
       "ops-password-123\n",
     );
@@ -343,6 +404,7 @@ describe("ledgerlink users and keys against a running server (SQLite)", { timeou
       email: "ops@example.com",
       role: "admin",
       companyId: null,
+      mustChangePassword: false,
     });
     const ops = await login("ops@example.com", "ops-password-123");
     const usersOverHttp = await fetch(`${server.url}/api/v1/auth/users`, {
@@ -361,6 +423,7 @@ describe("ledgerlink users and keys against a running server (SQLite)", { timeou
       ["user.created", actor],
       ["user.disabled", actor],
       ["user.enabled", actor],
+      ["user.password_reset", actor],
       ["user.password_reset", actor],
       ["user.password_reset", actor],
       ["user.role_changed", actor],

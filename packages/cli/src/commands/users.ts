@@ -29,15 +29,40 @@ export interface AccountLogJson {
 
 const passwordHelp =
   "\nThe password is asked twice at the terminal, without echo; or read from stdin with --password-stdin;" +
-  "\nor generated and printed once with --generate-password. It is never taken as a flag's value.";
+  "\nor generated and printed once with --generate-password. It is never taken as a flag's value." +
+  "\nSomeone else's password is temporary: they are asked to choose their own at their next sign-in." +
+  "\nWith --own-password (you are setting your own, e.g. locked out of the console) they are not.";
+
+/** How `add` and `reset-password` get the password, and whether it is its user's own choice. */
+type SetPasswordFlags = PasswordFlags & { ownPassword?: boolean };
 
 /** The password options of `add` and `reset-password` (a `--password <value>` is declared to refuse it). */
 function withPasswordFlags(cmd: Command): Command {
   return cmd
     .option("--password-stdin", "read the password from stdin (one line)")
     .option("--generate-password", "make a random password and print it once")
+    .option(
+      "--own-password",
+      "the password is the person's own (you are setting yours): not asked to choose another at sign-in",
+    )
     .addOption(new Option("--password [value]").hideHelp());
 }
+
+/**
+ * Whether the person must choose their own password at sign-in: yes unless they chose this one (a
+ * generated one is nobody's choice, so that pair is refused before anything is asked or stored).
+ */
+function mustChangePassword(opts: SetPasswordFlags): boolean {
+  if (opts.ownPassword && opts.generatePassword)
+    throw new UsageError(
+      "--own-password: a generated password is nobody's own choice; type yours at the prompt or pipe it in with --password-stdin",
+    );
+  return opts.ownPassword !== true;
+}
+
+/** What `add` and `reset-password` print when the password is someone else's choice. */
+const asksAtSignIn = (email: string, when: "first" | "next") =>
+  `${email} will be asked to choose their own password when they ${when} sign in.`;
 
 /** The user an argument names, by email or id; a usage error (exit 2) when there is none. */
 async function userNamed(store: Store, who: string): Promise<UserRecord> {
@@ -85,8 +110,10 @@ export function registerUsers(program: Command): void {
             { header: "SEES", value: (u) => scopeText(u.companyId) },
             {
               header: "STATUS",
-              value: (u) => (u.disabledAt === null ? "active" : `disabled ${u.disabledAt}`),
-              colour: (u) => (u.disabledAt === null ? undefined : "yellow"),
+              value: (u) =>
+                (u.disabledAt === null ? "active" : `disabled ${u.disabledAt}`) +
+                (u.mustChangePassword ? ", must change password" : ""),
+              colour: (u) => (u.disabledAt === null && !u.mustChangePassword ? undefined : "yellow"),
             },
             { header: "CREATED", value: (u) => u.createdAt },
           ]),
@@ -109,16 +136,20 @@ export function registerUsers(program: Command): void {
       "after",
       `${passwordHelp}\nExits 5 when a user with this email exists.\n\nExample:\n` +
         "  $ ledgerlink users add ann@acme.example --name 'Ann Lee' --role admin --all-companies\n" +
-        "  $ ledgerlink users add bob@acme.example --role bookkeeper --company acme --generate-password",
+        "  $ ledgerlink users add bob@acme.example --role bookkeeper --company acme --generate-password\n" +
+        "  $ ledgerlink users add me@ops.example --role admin --all-companies --own-password   # yourself",
     )
     .action(
       async (
         email: string,
-        opts: AccountStoreFlags & ScopeFlags & PasswordFlags & { role: Role; name?: string; json?: boolean },
+        opts: AccountStoreFlags &
+          ScopeFlags &
+          SetPasswordFlags & { role: Role; name?: string; json?: boolean },
       ) => {
         if (!isEmail(email.trim())) throw new UsageError(`email: "${email}" is not an email address`);
         const name = (opts.name ?? email.split("@")[0] ?? "").trim();
         if (name === "" || name.length > 100) throw new UsageError("--name: 1 to 100 characters");
+        const mustChange = mustChangePassword(opts);
         const { user, password, generated } = await withAccountStore(opts, async (store) => {
           const companyId = await scopeOf(store, opts, "user");
           // Before asking for a password that would be thrown away.
@@ -136,14 +167,15 @@ export function registerUsers(program: Command): void {
             companyId,
             at: new Date().toISOString(),
             by: cliActor(),
+            mustChangePassword: mustChange,
           });
           return { user: created, ...pw };
         });
         if (opts.json) printJson(generated ? { ...user, password } : user);
         else {
           console.log(`Added ${user.email} (${user.role}, sees ${scopeText(user.companyId)}).`);
-          if (generated)
-            console.log(`Password (shown once; ask them to change it after signing in): ${password}`);
+          if (generated) console.log(`Password (shown once): ${password}`);
+          if (user.mustChangePassword) console.log(asksAtSignIn(user.email, "first"));
         }
         process.exitCode = exitCodes.ok;
       },
@@ -202,11 +234,12 @@ export function registerUsers(program: Command): void {
   )
     .addHelpText(
       "after",
-      `${passwordHelp}\n\nExample:\n  $ ledgerlink users reset-password admin@localhost\n` +
+      `${passwordHelp}\n\nExample:\n  $ ledgerlink users reset-password admin@localhost --own-password\n` +
         '  $ printf %s "$PW" | ledgerlink users reset-password ann@acme.example --password-stdin',
     )
-    .action(async (who: string, opts: AccountStoreFlags & PasswordFlags) => {
+    .action(async (who: string, opts: AccountStoreFlags & SetPasswordFlags) => {
       let shown: string | undefined;
+      const mustChange = mustChangePassword(opts);
       const email = await withAccountStore(opts, async (store) => {
         const user = await userNamed(store, who);
         const pw = await newPassword(opts, {
@@ -216,17 +249,16 @@ export function registerUsers(program: Command): void {
         });
         await store.auth.updateUser(
           user.id,
-          { passwordHash: await hashPassword(pw.password) },
+          { passwordHash: await hashPassword(pw.password), mustChangePassword: mustChange },
           new Date().toISOString(),
-          {
-            by: cliActor(),
-          },
+          { by: cliActor() },
         );
         if (pw.generated) shown = pw.password;
         return user.email;
       });
       console.log(`New password set for ${email}; their sessions have ended.`);
       if (shown !== undefined) console.log(`Password (shown once): ${shown}`);
+      if (mustChange) console.log(asksAtSignIn(email, "next"));
       process.exitCode = exitCodes.ok;
     });
 
