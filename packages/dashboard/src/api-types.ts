@@ -70,6 +70,8 @@ export interface UserAccount {
   companyId: string | null;
   createdAt: string;
   disabledAt: string | null;
+  /** An administrator set the password; they choose their own at their next sign-in. */
+  mustChangePassword: boolean;
 }
 export interface ApiKeyInfo {
   id: string;

@@ -17,7 +17,7 @@ import { OverviewScreen } from "./screens/overview-screen.js";
 import { NotFoundScreen } from "./screens/not-found-screen.js";
 import { AuthGate, isOperatorAdmin, SignOutButton, useSignedInUser } from "./screens/login-screen.js";
 import { TeamScreen } from "./screens/team-screen.js";
-import { AccountScreen } from "./screens/account-screen.js";
+import { AccountScreen, ChooseOwnPasswordScreen } from "./screens/account-screen.js";
 import type { StatusResponse } from "./status-types.js";
 import { useResource } from "./use-resource.js";
 import { companyPath } from "./api-client.js";
@@ -57,9 +57,20 @@ const routes: Route[] = [
 export function App() {
   return (
     <AuthGate>
-      <SignedInApp />
+      <OwnPasswordFirst>
+        <SignedInApp />
+      </OwnPasswordFirst>
     </AuthGate>
   );
+}
+
+/**
+ * Someone whose password another person chose sees only the form to choose their own, not the console
+ * (whose requests the API refuses meanwhile); once it is changed, the console opens at the same address.
+ */
+function OwnPasswordFirst({ children }: { children: ReactNode }) {
+  const me = useSignedInUser();
+  return me?.mustChangePassword ? <ChooseOwnPasswordScreen /> : <>{children}</>;
 }
 
 function SignedInApp() {

@@ -14,14 +14,16 @@ import {
 /**
  * The Team & access screen and My account in Debian's chromium against the real server: an admin adds
  * a person (each refusal shown under its field), changes their role, disables and enables them, resets
- * their password, creates an API key that is shown once and copied, and revokes it; a bookkeeper has
- * no such entry, is told so on the screen's address, and changes their own password.
+ * their password, creates an API key that is shown once and copied, and revokes it; a person the admin
+ * adds sees only "choose your own password" until they have; a bookkeeper has no Team & access entry,
+ * is told so on the screen's address, and changes their own password.
  */
 describe.each(testDatabases())("the Team & access screen in a browser ($dialect)", (database) => {
   let app: RunningConsole;
   let browser: Browser;
   let page: Page;
   let problems: string[];
+  /** Made on the database directly with a password she chose: not asked to choose another. */
   const bookkeeper = { email: "bea@acme.example", password: "bea-first-password" };
 
   beforeAll(async () => {
@@ -91,7 +93,17 @@ describe.each(testDatabases())("the Team & access screen in a browser ($dialect)
     await add.getByRole("button", { name: "Add person" }).click();
     await expect.poll(() => userRow("carl@acme.example").textContent()).toContain("Carl Clerk");
     expect(await add.getByLabel("Email").inputValue()).toBe("");
-    expect(await stored("carl@acme.example")).toMatchObject({ role: "bookkeeper", companyId: "acme" });
+    expect(await stored("carl@acme.example")).toMatchObject({
+      role: "bookkeeper",
+      companyId: "acme",
+      mustChangePassword: true,
+    });
+    // The admin chose it: pending until Carl chooses his own (the admin's own row and Bea's are not).
+    expect(await userRow("carl@acme.example").getByTestId("must-change-password").textContent()).toBe(
+      "must change password",
+    );
+    expect(await userRow(app.credentials.email).getByTestId("must-change-password").count()).toBe(0);
+    expect(await userRow(bookkeeper.email).getByTestId("must-change-password").count()).toBe(0);
     expect(await login("carl@acme.example", temporary)).toBe(200);
 
     // Adding the same email again is refused beside the Email field.
@@ -180,6 +192,94 @@ describe.each(testDatabases())("the Team & access screen in a browser ($dialect)
     await expect
       .poll(() => page.getByTestId("account-log").textContent())
       .toContain("revoked the API key billing app");
+  });
+
+  it("a person the admin adds signs in with the temporary password and must choose their own before anything else", async () => {
+    await page.goto(app.url + "/team");
+    await page.getByRole("heading", { level: 1, name: "Team & access" }).waitFor();
+    const add = page.getByRole("form", { name: "Add a person" });
+    await add.getByLabel("Email").fill("dora@acme.example");
+    await add.getByLabel("Name").fill("Dora Dispatcher");
+    await add.getByRole("button", { name: "Suggest a password" }).click();
+    const temporary = await add.getByLabel("Temporary password").inputValue();
+    await add.getByLabel("Role").selectOption("bookkeeper");
+    await add.getByLabel("Sees").selectOption("acme");
+    await add.getByRole("button", { name: "Add person" }).click();
+    const dora = userRow("dora@acme.example");
+    await expect.poll(() => dora.getByTestId("must-change-password").count()).toBe(1);
+    await expect
+      .poll(() =>
+        page
+          .getByTestId("toast")
+          .filter({ hasText: "they will choose their own when they first sign in" })
+          .count(),
+      )
+      .toBe(1);
+
+    const d = await openPage(browser);
+    try {
+      const p = d.page;
+      p.setDefaultTimeout(15_000);
+      // Following a link someone sent her, to the Errors view.
+      await p.goto(app.url + "/errors");
+      await p.getByLabel("Email").fill("dora@acme.example");
+      await p.getByLabel("Password").fill(temporary);
+      await p.getByRole("button", { name: "Sign in" }).click();
+      const choose = p.getByRole("heading", { level: 1, name: "Choose your own password" });
+      await choose.waitFor();
+      expect(await p.getByTestId("choose-password-why").textContent()).toContain(
+        "An administrator set this password; choose one only you know.",
+      );
+      expect(await p.title()).toBe("Choose your own password · Ledgerlink");
+      expect(await p.getByRole("navigation", { name: "Console" }).count()).toBe(0);
+      await shot(p, "07-choose-own-password");
+
+      // No other screen, at any address, and not through the API either.
+      for (const path of ["/team", "/", "/customers", "/errors"]) {
+        await p.goto(app.url + path);
+        await choose.waitFor();
+        expect(await p.getByRole("navigation", { name: "Console" }).count(), path).toBe(0);
+      }
+      const runs = await p.request.get(`${app.url}/api/v1/companies/acme/runs`);
+      expect(runs.status()).toBe(403);
+      expect(((await runs.json()) as { error: { code: string } }).error.code).toBe(
+        "password_change_required",
+      );
+
+      await p.getByLabel("Current (temporary) password").fill("not-the-temporary-one");
+      await p.getByLabel("New password", { exact: true }).fill("dora-own-password");
+      await p.getByLabel("New password again").fill("dora-own-password");
+      await p.getByRole("button", { name: "Choose this password" }).click();
+      await expect
+        .poll(() => p.getByTestId("current-password-problem").textContent())
+        .toBe("this is not your current password");
+      await p.getByLabel("Current (temporary) password").fill(temporary);
+      await p.getByRole("button", { name: "Choose this password" }).click();
+
+      // The console opens where she was going.
+      await p.getByRole("heading", { level: 1, name: "Errors" }).waitFor();
+      const nav = p.getByRole("navigation", { name: "Console" });
+      expect(await nav.getByRole("link", { name: "Customers" }).count()).toBe(1);
+      expect((await p.request.get(`${app.url}/api/v1/companies/acme/runs`)).status()).toBe(200);
+      await p.reload();
+      await p.getByRole("heading", { level: 1, name: "Errors" }).waitFor();
+      expect(await choose.count()).toBe(0);
+      expect(await login("dora@acme.example", temporary)).toBe(401);
+      expect(await login("dora@acme.example", "dora-own-password")).toBe(200);
+      expect(d.problems.filter((x) => /page error|Content Security Policy|Refused to/i.test(x))).toEqual([]);
+    } finally {
+      await d.page.context().close();
+    }
+
+    // The admin sees it done, and when.
+    await page.reload();
+    await page.getByRole("heading", { level: 1, name: "Team & access" }).waitFor();
+    await expect.poll(() => dora.textContent()).toContain("Dora Dispatcher");
+    expect(await dora.getByTestId("must-change-password").count()).toBe(0);
+    expect(await page.getByTestId("account-log").textContent()).toContain(
+      "dora@acme.example replaced the temporary password with their own: dora@acme.example",
+    );
+    expect(await stored("dora@acme.example")).toMatchObject({ mustChangePassword: false });
   });
 
   it("a bookkeeper has no Team & access entry, is told so at its address, and changes their own password", async () => {

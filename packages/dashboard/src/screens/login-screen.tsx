@@ -7,13 +7,21 @@ export interface SignedInUser {
   name: string;
   role: "admin" | "bookkeeper" | "read-only";
   companyId: string | null;
+  /** Someone else chose this password: the console shows only "choose your own" until it is changed. */
+  mustChangePassword: boolean;
 }
 
 const SignedInUserContext = createContext<SignedInUser | undefined>(undefined);
+const PasswordChosenContext = createContext<() => void>(() => undefined);
 
 /** Who is signed in (inside AuthGate); screens use it to show what the role allows. */
 export function useSignedInUser(): SignedInUser | undefined {
   return useContext(SignedInUserContext);
+}
+
+/** Tells the gate the signed-in user has just chosen their own password (the console opens). */
+export function usePasswordChosen(): () => void {
+  return useContext(PasswordChosenContext);
 }
 
 /** Manages users and API keys: an admin who sees every company (the server checks it again). */
@@ -22,7 +30,8 @@ export const isOperatorAdmin = (u: SignedInUser | undefined): boolean =>
 
 /**
  * Shows the console only to someone signed in: asks the server who this is, and shows the sign-in form
- * when nobody is (at start, or after any request answered 401 because the session ended).
+ * when nobody is (at start, or after any request answered 401 because the session ended). Who is signed
+ * in, with whether they must first choose their own password, is given to what it wraps.
  */
 export function AuthGate({ children }: { children: ReactNode }) {
   const [state, setState] = useState<"checking" | "signed-out" | "signed-in">("checking");
@@ -63,7 +72,15 @@ export function AuthGate({ children }: { children: ReactNode }) {
         }}
       />
     );
-  return <SignedInUserContext.Provider value={user}>{children}</SignedInUserContext.Provider>;
+  return (
+    <SignedInUserContext.Provider value={user}>
+      <PasswordChosenContext.Provider
+        value={() => setUser((u) => (u === undefined ? u : { ...u, mustChangePassword: false }))}
+      >
+        {children}
+      </PasswordChosenContext.Provider>
+    </SignedInUserContext.Provider>
+  );
 }
 
 export function LoginScreen({

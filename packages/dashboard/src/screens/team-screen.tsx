@@ -139,7 +139,10 @@ function TeamAdmin({ me }: { me: SignedInUser }) {
             {log.data.items.map((e) => (
               <li key={e.id}>
                 <span className="muted">{formatWhen(e.at)}</span> — {e.actor}{" "}
-                {eventText[e.action] ?? e.action} <strong>{e.subject}</strong>
+                {e.detail["replacedTemporary"] === true
+                  ? "replaced the temporary password with their own:"
+                  : (eventText[e.action] ?? e.action)}{" "}
+                <strong>{e.subject}</strong>
                 {e.action === "user.role_changed" && (
                   <span>
                     {" "}
@@ -215,7 +218,14 @@ function UserRow({
         <FieldError id={`${id}-role`} problem={problemFor(problem, "role")} />
       </td>
       <td>{scopeName(user.companyId, companies)}</td>
-      <td>{user.disabledAt === null ? "Active" : `Disabled ${formatWhen(user.disabledAt)}`}</td>
+      <td>
+        {user.disabledAt === null ? "Active" : `Disabled ${formatWhen(user.disabledAt)}`}
+        {user.mustChangePassword && (
+          <div className="muted" data-testid="must-change-password">
+            must change password
+          </div>
+        )}
+      </td>
       <td>{formatWhen(user.createdAt)}</td>
       <td>
         <div className="actions">
@@ -251,7 +261,7 @@ function UserRow({
                 { password },
                 own
                   ? "Your password is changed; your other sessions have ended."
-                  : `New password set for ${user.email}; they are signed out everywhere. Tell them the new password.`,
+                  : `New password set for ${user.email}; they are signed out everywhere. Tell them the new password: they will choose their own when they next sign in.`,
               ).then((ok) => {
                 if (ok) {
                   setPassword("");
@@ -263,7 +273,11 @@ function UserRow({
             <Field
               id={`${id}-password`}
               label={`New password for ${user.email}`}
-              hint="At least 12 characters. Tell it to them in person or by phone."
+              hint={
+                own
+                  ? "At least 12 characters."
+                  : "At least 12 characters. Tell it to them in person or by phone; they choose their own when they next sign in."
+              }
               problem={problemFor(problem, "password")}
             >
               <input
@@ -402,7 +416,7 @@ function AddUserForm({
         },
       });
       notify(
-        `Added ${created.email}. Give them the temporary password; they can change it under My account.`,
+        `Added ${created.email}. Give them the temporary password: they will choose their own when they first sign in.`,
       );
       setForm(empty);
       onAdded();
@@ -451,7 +465,7 @@ function AddUserForm({
       <Field
         id="new-user-password"
         label="Temporary password"
-        hint="At least 12 characters. Tell it to them; they can change it under My account."
+        hint="At least 12 characters. Tell it to them; they choose their own when they first sign in."
         problem={problemFor(problem, "password")}
       >
         <input
