@@ -18,6 +18,7 @@ import { GlobalSyncStore } from "./global-sync-store.js";
 import { QboMirrorStore } from "./qbo-mirror-store.js";
 import { ReportStore } from "./report-store.js";
 import type { Database, RecordsTable } from "./schema.js";
+import { readUnlessChanged } from "./stamped-read-cache.js";
 import { SyncEngineStore } from "./sync-engine-store.js";
 
 export type RecordKindName = IncomingKind;
@@ -503,7 +504,12 @@ export class CompanyStore implements SyncStore {
     }));
   }
 
+  /** Kept until the database changes (see stamped-read-cache.ts): counting 60,000 customers is a scan. */
   async counts(): Promise<CompanyCounts> {
+    return readUnlessChanged(this.db, `counts\u0000${this.companyId}`, () => this.countNow());
+  }
+
+  private async countNow(): Promise<CompanyCounts> {
     const count = async (q: Promise<{ n: string | number | bigint } | undefined>) =>
       Number((await q)?.n ?? 0);
     const [customers, linkedCustomers, openErrors] = await Promise.all([
