@@ -61,6 +61,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase
   const dialect = dialectOf(config.url);
   let db: Kysely<Database>;
   let migrator: () => Migrator;
+  let close = (): Promise<void> => db.destroy();
   if (dialect === "postgres") {
     const schema = config.schema;
     if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
@@ -95,6 +96,11 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase
     sqlite.pragma("busy_timeout = 5000");
     sqlite.pragma("foreign_keys = ON");
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    // Kysely closes the connection only if its own driver was used; migrating uses another one.
+    close = async () => {
+      await db.destroy();
+      if (sqlite.open) sqlite.close();
+    };
     migrator = () =>
       schemaMigrator(
         new Kysely<Database>({ dialect: new SqliteMigrationDialect({ database: sqlite }) }),
@@ -106,13 +112,13 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase
     db,
     dialect,
     migrate: () => migrateSchema(migrator()),
-    close: () => db.destroy(),
+    close: () => close(),
   };
   if (config.migrate === false) return open;
   try {
     await open.migrate();
   } catch (err) {
-    await db.destroy();
+    await open.close();
     throw err;
   }
   return open;
