@@ -58,7 +58,7 @@ export function registerDemo(program: Command): void {
       // A fresh database got a generated admin: shown this once (only its hash is kept), with an API
       // key for the curl example below.
       const signIn = server.firstAdmin
-        ? `  sign in as:    ${server.firstAdmin.email} / ${server.firstAdmin.password}  (shown once; write it down)\n`
+        ? `  sign in as:    ${server.firstAdmin.email} / ${server.firstAdmin.password}  (shown once; you choose your own password when you first sign in)\n`
         : `  sign in as:    the admin printed when this database was first started (or run with --reset)\n`;
       const demoKey = server.firstAdmin
         ? (
