@@ -829,6 +829,11 @@ class Executor {
     failed: readonly { op: OutboxOp; failure: ClassifiedFailure }[],
   ): Promise<void> {
     if (items.length === 0 && failed.length === 0) return;
+    // Before the first await: a second lane failing the same dependant meanwhile must see it taken.
+    for (const { op, failure } of failed) {
+      op.state = "failed";
+      op.error = failure;
+    }
     const { store } = this.o;
     const at = this.now();
     const answered = items.filter((i) => i.object["MetaData"] !== undefined);
@@ -837,8 +842,6 @@ class Executor {
     const withLinks = items.map((i) => ({ op: i.op, link: linkFor(i.op, i.object, at) }));
     await store.settleOps({ confirmed: withLinks, failed }, at);
     for (const { op, failure } of failed) {
-      op.state = "failed";
-      op.error = failure;
       this.count(op.entity, "failed");
       this.outcomes.push({ ref: op.ref, action: op.action, outcome: "failed", failure });
       this.emit({ type: "step-failed", runId: this.run.id, ref: op.ref, action: op.action, failure });
