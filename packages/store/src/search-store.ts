@@ -47,6 +47,11 @@ const entityOfKind = Object.fromEntries(Object.entries(linkKindOfEntity).map(([e
 const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 const phoneLike = /^[\d\s().+/-]+$/;
 const bool = (v: unknown): boolean => v === true || v === 1;
+/**
+ * Past this many trigram candidates "contains" scans the name index instead: checking a candidate costs
+ * a row read (about 2 µs), and text that common finds its page early in the scan.
+ */
+const TRIGRAM_CANDIDATES = 500;
 
 interface RecordRow {
   kind: string;
@@ -70,17 +75,22 @@ interface Candidate extends SearchHit {
  * Smart search for one company over the app's records and the QBO mirror: a reference (`C:1042`,
  * `INV:77`), a bare id or QBO Id, a name, an email or a phone. Exact references and ids rank first, then
  * prefixes (of a name, email, phone or id), then names containing the text. Every lookup but "contains"
- * is an index range (see search-expressions.ts and migration 0008); "contains" scans names and only runs
- * when the better ranks did not fill the page.
+ * is an index range (see search-expressions.ts and migration 0008); "contains" only runs when the better
+ * ranks did not fill the page, through the trigram index on SQLite (migration 0015), else as a scan of
+ * the names.
  */
 export class SearchStore {
   private readonly dialect: SearchDialect;
+  private readonly trigramCandidatesMax: number;
 
   constructor(
     private readonly db: Kysely<Database>,
     readonly companyId: string,
+    /** Past this many trigram candidates "contains" scans the names instead (see trigramCandidates). */
+    opts: { trigramCandidates?: number } = {},
   ) {
     this.dialect = searchDialectOf(db as Kysely<unknown>);
+    this.trigramCandidatesMax = opts.trigramCandidates ?? TRIGRAM_CANDIDATES;
   }
 
   async search(opts: {
@@ -198,14 +208,11 @@ export class SearchStore {
       // Names containing the text, when the better ranks did not fill the page. Not for what is plainly
       // an email or a phone number: those are found by their indexes or not at all.
       if (found.size < want && lower.length >= 2 && !q.includes("@") && digits.length < 3) {
-        const pattern = `%${likeEscape(lower)}%`;
         const left = want - found.size;
         if (app)
-          for (const r of await this.recordsContaining(pattern, left))
-            add(this.appHit(r, "name", "contains"));
+          for (const r of await this.recordsContaining(lower, left)) add(this.appHit(r, "name", "contains"));
         if (qbo)
-          for (const o of await this.objectsContaining(pattern, left))
-            add(this.qboHit(o, "name", "contains"));
+          for (const o of await this.objectsContaining(lower, left)) add(this.qboHit(o, "name", "contains"));
       }
     }
 
@@ -228,18 +235,62 @@ export class SearchStore {
   // ---- internals ---------------------------------------------------------------------------------
 
   /**
-   * Records whose name contains the pattern: a scan, of the name index only (it carries deleted_at) —
-   * SQLite is told to use it, since from its statistics alone it may prefer reading the whole table.
+   * Up to `limit` live records whose name contains `text`: the first in the name index's order (kind,
+   * lower-cased name, rowid), as a scan of that index finds them. On SQLite the trigram index (migration
+   * 0015) lists the few rows that can match and only those are read (by rowid: `not indexed` keeps SQLite
+   * from scanning an index on company and kind instead), checked and ordered; a scan of the name
+   * index (it carries deleted_at, and SQLite is told to use it: from its statistics alone it may prefer
+   * reading the whole table) is left for text the trigram index cannot narrow.
    */
-  private recordsContaining(pattern: string, limit: number): Promise<RecordRow[]> {
+  private async recordsContaining(text: string, limit: number): Promise<RecordRow[]> {
     const e = searchExpr(this.dialect, "recordName");
-    return this.records("records_search_name", sql`${e} like ${pattern} escape '\\'`, limit);
+    const contains = sql`${e} like ${`%${likeEscape(text)}%`} escape '\\'`;
+    const candidates = await this.trigramCandidates("records_name_trigrams", text);
+    if (candidates === undefined) return this.records("records_search_name", contains, limit);
+    const r = await sql<RecordRow>`
+      select kind, id, name, data, active from records not indexed
+      where rowid in (select value from json_each(${JSON.stringify(candidates)}))
+        and company_id = ${this.companyId} and deleted_at is null and kind in (${sql.join(storedKinds)})
+        and ${contains}
+      order by kind, ${e}, rowid
+      limit ${limit}`.execute(this.db);
+    return r.rows;
   }
 
-  /** QBO objects whose name contains the pattern (a scan of the name index, as above). */
-  private objectsContaining(pattern: string, limit: number): Promise<ObjectRow[]> {
+  /** Up to `limit` live QBO objects whose name contains `text`, in the name index's order (as above). */
+  private async objectsContaining(text: string, limit: number): Promise<ObjectRow[]> {
     const e = searchExpr(this.dialect, "qboName");
-    return this.objects("qbo_objects_search_name", sql`${e} like ${pattern} escape '\\'`, limit);
+    const contains = sql`${e} like ${`%${likeEscape(text)}%`} escape '\\'`;
+    const candidates = await this.trigramCandidates("qbo_objects_name_trigrams", text);
+    if (candidates === undefined) return this.objects("qbo_objects_search_name", contains, limit);
+    const r = await sql<ObjectRow>`
+      select entity, qbo_id, active, data from qbo_objects not indexed
+      where rowid in (select value from json_each(${JSON.stringify(candidates)}))
+        and company_id = ${this.companyId} and not deleted and ${contains}
+      order by ${e}, rowid
+      limit ${limit}`.execute(this.db);
+    return r.rows;
+  }
+
+  /**
+   * The rowids whose name holds every trigram of `text` (a superset of those containing it, case folded
+   * as broadly as SQLite's lower() and LIKE or more), or undefined where the trigram index does not
+   * help: on PostgreSQL, for text under three characters, and for text so common that more than
+   * trigramCandidatesMax rows hold it (checking them all would cost more than the index scan, which then
+   * soon finds its page). The index is shared by all companies; the caller scopes by company.
+   */
+  private async trigramCandidates(index: string, text: string): Promise<number[] | undefined> {
+    if (this.dialect !== "sqlite") return undefined;
+    const chars = [...text];
+    if (chars.length < 3) return undefined;
+    const grams = new Set<string>();
+    for (let i = 0; i + 3 <= chars.length; i++) grams.add(chars.slice(i, i + 3).join(""));
+    // Each trigram a quoted FTS5 string (quotes doubled), all required.
+    const match = [...grams].map((g) => `"${g.replaceAll('"', '""')}"`).join(" ");
+    const r = await sql<{ rowid: number }>`
+      select rowid from ${sql.raw(index)} where ${sql.raw(index)} match ${match}
+      limit ${this.trigramCandidatesMax + 1}`.execute(this.db);
+    return r.rows.length > this.trigramCandidatesMax ? undefined : r.rows.map((row) => row.rowid);
   }
 
   /**

@@ -14,6 +14,7 @@ import { auth } from "./0010-auth.js";
 import { rateBudgets } from "./0011-rate-budgets.js";
 import { authEvents } from "./0013-auth-events.js";
 import { userMustChangePassword } from "./0014-user-must-change-password.js";
+import { searchNameTrigrams } from "./0015-search-name-trigrams.js";
 
 /** Migrations are code (not files read at run time), so the built package carries them. */
 export const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ export const migrations: Record<string, Migration> = {
   "0011-rate-budgets": rateBudgets,
   "0013-auth-events": authEvents,
   "0014-user-must-change-password": userMustChangePassword,
+  "0015-search-name-trigrams": searchNameTrigrams,
 };
 
 export const migrationProvider: MigrationProvider = {
