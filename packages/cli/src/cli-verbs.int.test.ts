@@ -429,7 +429,7 @@ describe("ledgerlink init, config and migrate (no QBO needed)", () => {
       expect(applied, "each migration applied by exactly one of the four").toEqual([...all].sort());
       for (const o of outcomes) expect(o.pending).toBe(0);
     }
-  });
+  }, 90_000);
 
   it("init writes a commented config file, refuses to overwrite it, and every verb reads it; every bad setting is listed at once", async () => {
     const env = {
