@@ -17,6 +17,7 @@ import {
 import pg from "pg";
 import { migrationProvider } from "./migrations/index.js";
 import type { Database } from "./schema.js";
+import { withStatementCache } from "./sqlite-statement-cache.js";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -95,7 +96,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase
     // ingest bench meets its target without it: writes are few large transactions, so fsyncs are few.
     sqlite.pragma("busy_timeout = 5000");
     sqlite.pragma("foreign_keys = ON");
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    // Kysely prepares each statement on every call; the API runs the same few dozen (see the file).
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     // Kysely closes the connection only if its own driver was used; migrating uses another one.
     close = async () => {
       await db.destroy();
