@@ -42,7 +42,10 @@ export function createApp(deps: AppDeps): Hono {
   registerOperationsRoutes(app, deps.store, deps.operations ?? defaultOperations());
   // Who is calling and what they may do, ahead of every route (routes registered before a middleware
   // answer without running it).
-  const limits = deps.rateLimit === false ? undefined : rateLimits(deps.rateLimit ?? defaultRateLimits);
+  const limits =
+    deps.rateLimit === false
+      ? undefined
+      : rateLimits(deps.rateLimit ?? defaultRateLimits, deps.store.guesses);
   app.use("/api/*", authenticate(deps, limits));
   if (limits) app.use("/api/*", limitRequests(limits));
   // CSV imports stream under their own limit (100 MB), so they are routed before the JSON limit below;

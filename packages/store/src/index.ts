@@ -6,6 +6,7 @@ export { newId } from "./ids.js";
 export * from "./test-databases.js";
 export * from "./connection-store.js";
 export * from "./auth-store.js";
+export * from "./guess-bucket-store.js";
 export * from "./named-lock.js";
 export * from "./qbo-mirror-store.js";
 export * from "./sync-engine-store.js";

@@ -415,4 +415,13 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   auth_events: AuthEventsTable;
+  guess_buckets: GuessBucketsTable;
+}
+
+/** A client address's bucket against password and key guessing (see guess-bucket-store.ts). */
+export interface GuessBucketsTable {
+  address: string;
+  tokens: number;
+  /** Epoch milliseconds. */
+  updated_at: number;
 }

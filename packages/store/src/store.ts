@@ -1,6 +1,7 @@
 import { AuthStore } from "./auth-store.js";
 import { CompanyStore } from "./company-store.js";
 import { ConnectionStore } from "./connection-store.js";
+import { GuessBucketStore } from "./guess-bucket-store.js";
 import { JobStore } from "./job-store.js";
 import { RateBudgetStore } from "./rate-budget-store.js";
 import { openDatabase, type DatabaseConfig, type Dialect } from "./open-database.js";
@@ -25,6 +26,8 @@ export interface Store {
   readonly rateBudgets: RateBudgetStore;
   /** Cross-company questions of workers and the readiness probe. */
   readonly jobs: JobStore;
+  /** Buckets against password and key guessing, shared by every server process (see guess-bucket-store.ts). */
+  readonly guesses: GuessBucketStore;
   close(): Promise<void>;
 }
 
@@ -51,6 +54,7 @@ export async function openStore(config: DatabaseConfig): Promise<Store> {
     auth: new AuthStore(db),
     rateBudgets: new RateBudgetStore(db, dialect),
     jobs: new JobStore(db),
+    guesses: new GuessBucketStore(db, dialect),
     close,
   };
 }

@@ -144,12 +144,12 @@ export function authenticate(deps: AppDeps, limits?: RateLimits): MiddlewareHand
           ? clientAddress(c)
           : "";
       if (limits && address !== "") {
-        const wait = limits.failures.exhausted(address);
+        const wait = await limits.failures.wait(address);
         if (wait > 0) return tooManyRequests(c, wait);
       }
       const found = await principalFrom(c, deps);
       if (found === "invalid") {
-        if (limits) limits.failures.take(address);
+        if (limits) await limits.failures.spend(address);
         // A wrong or revoked key is refused even on public paths: the caller meant to authenticate.
         if (!isPublic(method, path)) throw unauthenticated();
         c.set("principal", undefined);
@@ -162,10 +162,10 @@ export function authenticate(deps: AppDeps, limits?: RateLimits): MiddlewareHand
         try {
           await next();
         } catch (err) {
-          if (limits && err instanceof ApiError && err.status === 401) limits.failures.take(address);
+          if (limits && err instanceof ApiError && err.status === 401) await limits.failures.spend(address);
           throw err;
         }
-        if (limits && c.res.status === 401) limits.failures.take(address);
+        if (limits && c.res.status === 401) await limits.failures.spend(address);
         return;
       }
       c.set("principal", found);
@@ -200,7 +200,8 @@ export function authenticate(deps: AppDeps, limits?: RateLimits): MiddlewareHand
       }
       await next();
       // A stolen session must not make the current password guessable at the full request rate.
-      if (limits && passwordChange && c.get(passwordGuessFailed) === true) limits.failures.take(address);
+      if (limits && passwordChange && c.get(passwordGuessFailed) === true)
+        await limits.failures.spend(address);
     } catch (err) {
       if (err instanceof ApiError) {
         const res = errorResponse(c, err);

@@ -1,4 +1,5 @@
 import { getConnInfo } from "@hono/node-server/conninfo";
+import type { GuessBucketStore } from "@ledgerlink/store";
 import type { Context, MiddlewareHandler } from "hono";
 import { errorResponse, ApiError } from "../api-error.js";
 import { principalOf } from "./principal.js";
@@ -8,7 +9,10 @@ export interface RateLimitSettings {
   requestsPerMinute: number;
   /** How many may come at once before the sustained rate applies. */
   burst: number;
-  /** Sign-ins and requests with a wrong key, per minute per client address (password and key guessing). */
+  /**
+   * Sign-ins and requests with a wrong key, per minute per client address (password and key guessing),
+   * counted across every server process on the database.
+   */
   failuresPerMinute: number;
 }
 
@@ -52,15 +56,6 @@ export class TokenBuckets {
     return Math.max(1, Math.ceil((1 - b.tokens) / rate / 1000));
   }
 
-  /** Takes nothing: would `take` refuse now? */
-  exhausted(key: string): number {
-    const b = this.buckets.get(key);
-    if (!b) return 0;
-    const rate = this.perMinute / 60_000;
-    const tokens = Math.min(this.burst, b.tokens + (this.now() - b.at) * rate);
-    return tokens >= 1 ? 0 : Math.max(1, Math.ceil((1 - tokens) / rate / 1000));
-  }
-
   private sweep(now: number, rate: number) {
     if (now - this.lastSweep < 60_000) return;
     this.lastSweep = now;
@@ -69,15 +64,36 @@ export class TokenBuckets {
   }
 }
 
-export interface RateLimits {
-  principals: TokenBuckets;
-  failures: TokenBuckets;
+/** Slows password and key guessing per client address: only failures spend from it. */
+export interface GuessLimiter {
+  /** Seconds until the address may guess again (0: now); spends nothing. */
+  wait(address: string): Promise<number>;
+  /** Spends one guess (a failed sign-in or password check, a wrong key). */
+  spend(address: string): Promise<void>;
 }
 
-export function rateLimits(settings: RateLimitSettings, now: () => number = Date.now): RateLimits {
+export interface RateLimits {
+  principals: TokenBuckets;
+  failures: GuessLimiter;
+}
+
+/**
+ * The request buckets live in this process's memory (a request with a good key or session must not
+ * wait on a database write); the guessing buckets live in the store, so every server process behind a
+ * load balancer spends from the same one per address.
+ */
+export function rateLimits(
+  settings: RateLimitSettings,
+  guesses: GuessBucketStore,
+  now: () => number = Date.now,
+): RateLimits {
+  const limit = { perMinute: settings.failuresPerMinute, burst: settings.failuresPerMinute };
   return {
     principals: new TokenBuckets(settings.requestsPerMinute, settings.burst, now),
-    failures: new TokenBuckets(settings.failuresPerMinute, settings.failuresPerMinute, now),
+    failures: {
+      wait: (address) => guesses.wait(address, limit, now()),
+      spend: (address) => guesses.spend(address, limit, now()),
+    },
   };
 }
 

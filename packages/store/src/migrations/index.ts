@@ -15,6 +15,7 @@ import { rateBudgets } from "./0011-rate-budgets.js";
 import { authEvents } from "./0013-auth-events.js";
 import { userMustChangePassword } from "./0014-user-must-change-password.js";
 import { searchNameTrigrams } from "./0015-search-name-trigrams.js";
+import { guessBuckets } from "./0016-guess-buckets.js";
 
 /** Migrations are code (not files read at run time), so the built package carries them. */
 export const migrations: Record<string, Migration> = {
@@ -34,6 +35,7 @@ export const migrations: Record<string, Migration> = {
   "0013-auth-events": authEvents,
   "0014-user-must-change-password": userMustChangePassword,
   "0015-search-name-trigrams": searchNameTrigrams,
+  "0016-guess-buckets": guessBuckets,
 };
 
 export const migrationProvider: MigrationProvider = {
