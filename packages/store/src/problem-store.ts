@@ -4,6 +4,7 @@ import { newId } from "./ids.js";
 import { decodeCursor, encodeCursor } from "./page-cursor.js";
 import { refPrefixRange, storedKindOfRef } from "./record-ref-sql.js";
 import type { Database, MatchReviewItemsTable, SyncErrorsTable } from "./schema.js";
+import { readUnlessChanged } from "./stamped-read-cache.js";
 
 export type ProblemSource = "preflight" | "qbo" | "review";
 
@@ -348,7 +349,16 @@ export class ProblemStore {
     return q;
   }
 
-  private async countByCategory(filter: ProblemFilter): Promise<Map<string, number>> {
+  /**
+   * Kept until the database changes (see stamped-read-cache.ts): the counts are a scan of every open
+   * problem (10,000 in bench/api.ts), on every page of the Errors view.
+   */
+  private countByCategory(filter: ProblemFilter): Promise<Map<string, number>> {
+    const key = `problem-counts\u0000${this.companyId}\u0000${JSON.stringify(filter)}`;
+    return readUnlessChanged(this.db, key, () => this.countByCategoryNow(filter));
+  }
+
+  private async countByCategoryNow(filter: ProblemFilter): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
     if (this.wantsErrors(filter)) {
       const rows = await this.errorsQuery(filter)

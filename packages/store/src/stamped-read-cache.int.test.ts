@@ -1,3 +1,4 @@
+import type { ErrorCategory, Finding, RecordRef } from "@ledgerlink/core";
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseConfig, type OpenDatabase } from "./open-database.js";
@@ -62,6 +63,54 @@ describe.each(testDatabases())("reads kept until the database changes ($dialect)
     expect(await server.counts()).toEqual({ customers: 1, linkedCustomers: 0, openErrors: 0 });
     await cli.deleteRecords("customer", ["1"], at);
     expect(await server.counts()).toEqual({ customers: 0, linkedCustomers: 0, openErrors: 0 });
+  });
+
+  it("open-problem counts on the Errors view follow writes, this store's and another connection's", async () => {
+    const config = database.fresh();
+    const server = (await storeOn(config)).company("acme");
+    const cli = (await storeOn(config)).company("acme");
+    const finding = (ref: RecordRef, category: ErrorCategory): Finding => ({
+      ref,
+      category,
+      severity: "blocks",
+      message: `A problem with ${ref}`,
+      rule: { id: `test.${category}`, text: "A rule QBO enforces.", source: "test" },
+      fixes: [],
+    });
+    const errorsView = async (filter: { category?: string } = {}) => {
+      const page = await server.api.problems.list(filter, { limit: 10 });
+      return { groups: page.groups, total: page.total, refs: page.items.map((p) => p.ref) };
+    };
+    expect(await errorsView()).toEqual({ groups: [], total: 0, refs: [] });
+    await server.sync.replaceFindings("run-1", [finding("C:1", "mapping")], at);
+    expect(await errorsView()).toEqual({
+      groups: [{ category: "mapping", count: 1 }],
+      total: 1,
+      refs: ["C:1"],
+    });
+    expect(await errorsView({ category: "mapping" })).toEqual({
+      groups: [{ category: "mapping", count: 1 }],
+      total: 1,
+      refs: ["C:1"],
+    });
+    await cli.sync.replaceFindings("run-2", [finding("C:1", "mapping"), finding("C:2", "mapping")], at);
+    expect(await errorsView({ category: "mapping" })).toEqual({
+      groups: [{ category: "mapping", count: 2 }],
+      total: 2,
+      refs: expect.arrayContaining(["C:1", "C:2"]) as string[],
+    });
+    const open = await server.api.problems.list({}, { limit: 10 });
+    await server.api.problems.resolve(
+      open.items.filter((p) => p.ref === "C:1").map((p) => p.id),
+      at,
+    );
+    expect(await errorsView()).toEqual({
+      groups: [{ category: "mapping", count: 1 }],
+      total: 1,
+      refs: ["C:2"],
+    });
+    await cli.sync.replaceFindings("run-3", [], at);
+    expect(await errorsView({ category: "mapping" })).toEqual({ groups: [], total: 0, refs: [] });
   });
 
   it("computes again after any write, committed or rolled back, and only then", async () => {
