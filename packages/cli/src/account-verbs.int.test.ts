@@ -383,6 +383,22 @@ describe("ledgerlink users and keys against a running server (SQLite)", { timeou
     expect([promoted.code, promoted.stdout]).toEqual([0, "ann@acme.example: bookkeeper → admin.\n"]);
     // Ann is still scoped to acme: a company's admin manages no accounts, so admin@localhost stays last.
     expect((await run("users", "disable", "admin@localhost")).code).toBe(5);
+    // Nor may the last one be narrowed to one company; an unknown company is refused, naming the ones there are.
+    const narrowed = await run("users", "set-scope", "admin@localhost", "--company", "acme");
+    expect(narrowed.code).toBe(5);
+    expect(narrowed.stderr).toContain("admin@localhost is the last operator-wide admin who can sign in");
+    const nowhere = await run("users", "set-scope", "ann@acme.example", "--company", "nope");
+    expect([nowhere.code, nowhere.stderr.trim()]).toEqual([
+      2,
+      '--company: no company "nope" (there are: acme)',
+    ]);
+    const widened = await run("users", "set-scope", "ann@acme.example", "--all-companies");
+    expect([widened.code, widened.stdout]).toEqual([
+      0,
+      "ann@acme.example now sees every company (was acme).\n",
+    ]);
+    const back = await run("users", "set-scope", "ann@acme.example", "--company", "acme");
+    expect([back.code, back.stdout]).toEqual([0, "ann@acme.example now sees acme (was every company).\n"]);
     // The operator makes an admin for themselves, with a password they chose: not asked again.
     const made = await withStdin(
       [
@@ -427,6 +443,8 @@ describe("ledgerlink users and keys against a running server (SQLite)", { timeou
       ["user.password_reset", actor],
       ["user.password_reset", actor],
       ["user.role_changed", actor],
+      ["user.scope_changed", actor],
+      ["user.scope_changed", actor],
     ]);
     expect(items.filter((e) => e.subject.startsWith("billing app")).map((e) => e.action)).toEqual([
       "key.revoked",

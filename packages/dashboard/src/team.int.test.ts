@@ -68,7 +68,12 @@ describe.each(testDatabases())("the Team & access screen in a browser ($dialect)
     // Their own row: role and disabling are out of reach (the server refuses it too).
     const own = userRow(app.credentials.email);
     await expect.poll(() => own.textContent()).toContain("(you)");
-    expect(await own.getByRole("combobox").isDisabled()).toBe(true);
+    expect(await own.getByRole("combobox", { name: `Role of ${app.credentials.email}` }).isDisabled()).toBe(
+      true,
+    );
+    expect(await own.getByRole("combobox", { name: `What ${app.credentials.email} sees` }).isDisabled()).toBe(
+      true,
+    );
     expect(await own.getByRole("button", { name: "Disable" }).isDisabled()).toBe(true);
 
     const add = page.getByRole("form", { name: "Add a person" });
@@ -118,6 +123,15 @@ describe.each(testDatabases())("the Team & access screen in a browser ($dialect)
     const carl = userRow("carl@acme.example");
     await carl.getByRole("combobox", { name: "Role of carl@acme.example" }).selectOption("read-only");
     await expect.poll(async () => (await stored("carl@acme.example")).role).toBe("read-only");
+    // What Carl sees: every company, then Acme's only again.
+    const sees = carl.getByRole("combobox", { name: "What carl@acme.example sees" });
+    await sees.selectOption({ label: "Every company" });
+    await expect.poll(async () => (await stored("carl@acme.example")).companyId).toBe(null);
+    await expect
+      .poll(() => page.getByTestId("account-log").textContent())
+      .toContain("changed what this person sees: carl@acme.example (Acme Plumbing → Every company)");
+    await sees.selectOption("acme");
+    await expect.poll(async () => (await stored("carl@acme.example")).companyId).toBe("acme");
     await carl.getByRole("button", { name: "Disable" }).click();
     await expect.poll(() => carl.textContent()).toContain("Disabled");
     expect(await login("carl@acme.example", temporary)).toBe(401);

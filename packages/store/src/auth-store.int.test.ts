@@ -224,7 +224,7 @@ describe.each(testDatabases())(
       expect(await store.auth.updateUser("no-such-id", { disabled: true }, t1)).toBeUndefined();
     });
 
-    it("refuses to disable or demote the last operator-wide admin who can sign in, and changes nothing", async () => {
+    it("refuses to disable, demote or narrow the last operator-wide admin who can sign in, and changes nothing", async () => {
       const { store } = await open();
       const only = await store.auth.createUser({
         email: "root@example.com",
@@ -249,7 +249,14 @@ describe.each(testDatabases())(
       await expect(store.auth.updateUser(only.id, { role: "bookkeeper" }, t1)).rejects.toThrow(
         /root@example\.com is the last operator-wide admin/,
       );
-      expect(await store.auth.getUser(only.id)).toMatchObject({ role: "admin", disabledAt: null });
+      await expect(store.auth.updateUser(only.id, { companyId: "acme" }, t1)).rejects.toBeInstanceOf(
+        LastAdminError,
+      );
+      expect(await store.auth.getUser(only.id)).toMatchObject({
+        role: "admin",
+        disabledAt: null,
+        companyId: null,
+      });
       expect((await store.auth.listAuthEvents({ limit: 10 })).map((e) => e.action)).toEqual([
         "user.created",
         "user.created",
@@ -261,6 +268,15 @@ describe.each(testDatabases())(
         role: "admin",
         companyId: null,
         at: t0,
+      });
+      // With a second, the first may be narrowed to one company (logged with both scopes), then disabled.
+      expect(await store.auth.updateUser(only.id, { companyId: "acme" }, t1)).toMatchObject({
+        companyId: "acme",
+      });
+      expect((await store.auth.listAuthEvents({ limit: 1 }))[0]).toMatchObject({
+        action: "user.scope_changed",
+        subject: "root@example.com",
+        detail: { before: null, after: "acme" },
       });
       expect(await store.auth.updateUser(only.id, { disabled: true }, t1)).toMatchObject({ disabledAt: t1 });
       await expect(store.auth.updateUser(second.id, { role: "read-only" }, t1)).rejects.toBeInstanceOf(

@@ -76,6 +76,7 @@ export class LastAdminError extends Error {
 export const authActions = [
   "user.created",
   "user.role_changed",
+  "user.scope_changed",
   "user.disabled",
   "user.enabled",
   "user.password_changed",
@@ -396,6 +397,8 @@ export class AuthStore {
     id: string,
     change: {
       role?: Role;
+      /** The one company the user sees, or null for every company. */
+      companyId?: string | null;
       disabled?: boolean;
       passwordHash?: string;
       /**
@@ -423,6 +426,13 @@ export class AuthStore {
       if (change.role !== undefined && change.role !== row.role) {
         set.role = change.role;
         events.push({ action: "user.role_changed", detail: { before: row.role, after: change.role } });
+      }
+      if (change.companyId !== undefined && change.companyId !== row.company_id) {
+        set.company_id = change.companyId;
+        events.push({
+          action: "user.scope_changed",
+          detail: { before: row.company_id, after: change.companyId },
+        });
       }
       if (change.disabled === true && row.disabled_at === null) {
         set.disabled_at = at;

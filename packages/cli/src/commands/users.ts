@@ -181,6 +181,36 @@ export function registerUsers(program: Command): void {
       },
     );
 
+  withScopeFlags(
+    withAccountStoreFlags(
+      users
+        .command("set-scope")
+        .description("Change which companies a user sees: one company, or every company")
+        .argument("<user>", "the user's email or id"),
+    ),
+    "user",
+  )
+    .addHelpText(
+      "after",
+      "\nThe change applies to their next request; they stay signed in.\nExits 5 for the last operator-wide admin who can sign in.\n\nExample:\n  $ ledgerlink users set-scope bob@acme.example --company acme\n  $ ledgerlink users set-scope ann@acme.example --all-companies",
+    )
+    .action(async (who: string, opts: AccountStoreFlags & ScopeFlags) => {
+      const [before, after] = await withAccountStore(opts, async (store) => {
+        const user = await userNamed(store, who);
+        const companyId = await scopeOf(store, opts, "user");
+        const updated = await store.auth.updateUser(user.id, { companyId }, new Date().toISOString(), {
+          by: cliActor(),
+        });
+        return [user, updated!] as const;
+      });
+      console.log(
+        before.companyId === after.companyId
+          ? `${after.email} already sees ${scopeText(after.companyId)}.`
+          : `${after.email} now sees ${scopeText(after.companyId)} (was ${scopeText(before.companyId)}).`,
+      );
+      process.exitCode = exitCodes.ok;
+    });
+
   withAccountStoreFlags(
     users
       .command("set-role")

@@ -46,6 +46,7 @@ function suggestPassword(): string {
 const eventText: Record<string, string> = {
   "user.created": "added",
   "user.role_changed": "changed the role of",
+  "user.scope_changed": "changed what this person sees:",
   "user.disabled": "disabled",
   "user.enabled": "enabled",
   "user.password_changed": "changed their own password:",
@@ -149,6 +150,13 @@ function TeamAdmin({ me }: { me: SignedInUser }) {
                     ({String(e.detail["before"])} → {String(e.detail["after"])})
                   </span>
                 )}
+                {e.action === "user.scope_changed" && (
+                  <span>
+                    {" "}
+                    ({scopeName(e.detail["before"] as string | null, companyList)} →{" "}
+                    {scopeName(e.detail["after"] as string | null, companyList)})
+                  </span>
+                )}
               </li>
             ))}
           </ul>
@@ -190,8 +198,8 @@ function UserRow({
       setBusy(false);
     }
   };
-  const ownNote = "You cannot change your own role or disable yourself; ask another admin.";
-  const fields = ["role", "disabled", "password"];
+  const ownNote = "You cannot change your own role or scope, or disable yourself; ask another admin.";
+  const fields = ["role", "companyId", "disabled", "password"];
   return (
     <tr data-testid="team-user-row" aria-label={user.email}>
       <td>
@@ -217,7 +225,31 @@ function UserRow({
         </select>
         <FieldError id={`${id}-role`} problem={problemFor(problem, "role")} />
       </td>
-      <td>{scopeName(user.companyId, companies)}</td>
+      <td>
+        <select
+          id={`${id}-scope`}
+          aria-label={`What ${user.email} sees`}
+          value={user.companyId ?? ""}
+          disabled={own || busy}
+          title={own ? ownNote : undefined}
+          {...fieldAria(`${id}-scope`, problemFor(problem, "companyId"))}
+          onChange={(e) => {
+            const companyId = e.target.value === "" ? null : e.target.value;
+            const sees = companyId === null ? "every company" : `${scopeName(companyId, companies)} only`;
+            void patch({ companyId }, `${user.email} now sees ${sees}.`);
+          }}
+        >
+          {(companies ?? (user.companyId === null ? [] : [{ id: user.companyId, name: user.companyId }])).map(
+            (c) => (
+              <option key={c.id} value={c.id}>
+                {c.name} only
+              </option>
+            ),
+          )}
+          <option value="">Every company</option>
+        </select>
+        <FieldError id={`${id}-scope`} problem={problemFor(problem, "companyId")} />
+      </td>
       <td>
         {user.disabledAt === null ? "Active" : `Disabled ${formatWhen(user.disabledAt)}`}
         {user.mustChangePassword && (

@@ -255,6 +255,56 @@ describe.each(testDatabases())(
       expect(log).toEqual(["user.enabled", "user.disabled", "user.created"]);
     });
 
+    it("an admin changes what a person sees: their next request sees that scope; checked, logged, guarded", async () => {
+      const id = await addUser("gus@acme.example", "gus-first-pass", "bookkeeper", "acme");
+      const first = await login("gus@acme.example", "gus-first-pass");
+      const own = await asSession(first, "POST", "/api/v1/auth/password", {
+        currentPassword: "gus-first-pass",
+        newPassword: "gus-second-pass",
+      });
+      expect(own.status).toBe(200);
+      const gus = signed(200, own.body, sessionOf(own.headers));
+      const runsOf = async (company: string) =>
+        (await asSession(gus, "GET", `/api/v1/companies/${company}/runs`)).status;
+      expect([await runsOf("acme"), await runsOf("other")]).toEqual([200, 404]);
+
+      const moved = await h.call<{ companyId: string | null }>("PATCH", `/api/v1/auth/users/${id}`, {
+        companyId: "other",
+      });
+      expect([moved.status, moved.body.companyId]).toEqual([200, "other"]);
+      // The same session, at once: the scope is read with each request.
+      expect([await runsOf("acme"), await runsOf("other")]).toEqual([404, 200]);
+      const everywhere = await h.call("PATCH", `/api/v1/auth/users/${id}`, { companyId: null });
+      expect(everywhere.status).toBe(200);
+      expect([await runsOf("acme"), await runsOf("other")]).toEqual([200, 200]);
+
+      const unknown = await h.call<Signed["body"]>("PATCH", `/api/v1/auth/users/${id}`, {
+        companyId: "nope",
+      });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error).toMatchObject({ details: { field: "companyId" } });
+      expect(unknown.body.error.message).toContain('no company "nope"');
+      // Root is the last operator-wide admin user: scoping it to one company would lock every other out.
+      const scoped = await h.call<Signed["body"]>("PATCH", `/api/v1/auth/users/${rootId}`, {
+        companyId: "acme",
+      });
+      expect(scoped.status).toBe(409);
+      expect(scoped.body.error).toMatchObject({ code: "last_admin", details: { field: "companyId" } });
+      expect((await h.store.auth.getUser(rootId))?.companyId).toBe(null);
+      // Nor may an admin narrow their own scope from a session.
+      const rootSession = await login(root.email, root.password);
+      const self = await asSession(rootSession, "PATCH", `/api/v1/auth/users/${rootId}`, {
+        companyId: "acme",
+      });
+      expect(self.body.error).toMatchObject({ code: "own_account" });
+
+      const log = (await events()).filter((e) => e.subjectId === id && e.action === "user.scope_changed");
+      expect(log.map((e) => e.detail)).toEqual([
+        { before: "other", after: null },
+        { before: "acme", after: "other" },
+      ]);
+    });
+
     it("the account log names who created and revoked a key, never the key; its query is checked", async () => {
       const made = await h.call<{ id: string; key: string; prefix: string }>("POST", "/api/v1/auth/keys", {
         name: "ledger app",

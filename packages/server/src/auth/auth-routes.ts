@@ -41,6 +41,7 @@ const newUserBody = z.strictObject({
 });
 const userChangeBody = z.strictObject({
   role: roleSchema.optional(),
+  companyId: companyIdSchema.nullable().optional(),
   disabled: z.boolean().optional(),
   password: z
     .string()
@@ -269,9 +270,12 @@ export function registerAuthRoutes(app: Hono, deps: AppDeps): void {
       throw new ApiError(404, "user_not_found", `No user "${id}"`, { field: "id" });
     if (
       id === principalOf(c)!.id &&
-      (body.disabled === true || (body.role !== undefined && body.role !== "admin"))
+      (body.disabled === true ||
+        (body.role !== undefined && body.role !== "admin") ||
+        (body.companyId !== undefined && body.companyId !== null))
     )
       throw new ApiError(409, "own_account", "An admin cannot disable or demote themselves");
+    if (body.companyId !== undefined) await knownCompany(deps, body.companyId);
     const p = principalOf(c)!;
     const own = p.kind === "session" && p.id === id;
     const token = getCookie(c, sessionCookie);
@@ -280,6 +284,7 @@ export function registerAuthRoutes(app: Hono, deps: AppDeps): void {
         id,
         {
           ...(body.role === undefined ? {} : { role: body.role }),
+          ...(body.companyId === undefined ? {} : { companyId: body.companyId }),
           ...(body.disabled === undefined ? {} : { disabled: body.disabled }),
           ...(body.password === undefined ? {} : { passwordHash: await hashPassword(body.password) }),
         },
@@ -289,12 +294,16 @@ export function registerAuthRoutes(app: Hono, deps: AppDeps): void {
         { by: p.label, ownPassword: own, ...(own && token !== undefined ? { keepSession: token } : {}) },
       )
       .catch((err: unknown) => {
-        throw lastAdminConflict(err, body.role === undefined ? "disabled" : "role");
+        throw lastAdminConflict(
+          err,
+          body.role !== undefined ? "role" : body.companyId !== undefined ? "companyId" : "disabled",
+        );
       });
     log().info(
       {
         userId: id,
         ...(body.role === undefined ? {} : { role: body.role }),
+        ...(body.companyId === undefined ? {} : { companyId: body.companyId }),
         ...(body.disabled === undefined ? {} : { disabled: body.disabled }),
         passwordReset: body.password !== undefined,
       },
