@@ -231,6 +231,97 @@ describe.each(testDatabases())("a batch re-sent after a kill is the same batch (
         );
   }, 60_000);
 
+  it("a record whose re-sent batch QBO leaves unanswered again is not written under another batch", async () => {
+    // Found by the full chaos run (seed 1724262119): a dead runner's batch never reached QBO; the next
+    // runner's re-send went unanswered too, so its plan sent the invoices again in another batch, and
+    // QBO created them; the run after re-sent the first batch, QBO carried it out at last and answered
+    // 6140, and the linked invoices were left with an open "duplicate" problem.
+    await seedOutOfOrder();
+    const token = () => Promise.resolve(emu.issueAccessToken(emu.defaultRealmId));
+    const isInvoiceBatch = (input: unknown, init?: RequestInit) =>
+      String(input).includes("/batch") && String(init?.body).includes('"Invoice"');
+    // The first runner dies as its invoice batch leaves: QBO never sees it.
+    let died = false;
+    const dying = createQboClient({
+      baseUrl: server.url,
+      realmId: emu.defaultRealmId,
+      getAccessToken: token,
+      fetch: (input, init) => {
+        if (died || isInvoiceBatch(input, init)) {
+          died = true;
+          return new Promise<Response>(() => undefined);
+        }
+        return fetch(input, init);
+      },
+    });
+    const lanes = { batchLanes: 1, singleLanes: 0 };
+    void runCompanySync({ store, companyId: company, client: dying, clock: systemClock, ...lanes });
+    await expect.poll(() => died, { timeout: 20_000 }).toBe(true);
+    const engine = store.company(company).sync;
+    await expect
+      .poll(async () => (await engine.unfinishedOps()).filter((op) => op.state === "sent").length)
+      .toBeGreaterThan(0);
+    await engine.releaseLease((await engine.leaseHolder(new Date()))!);
+    const inDoubt = (await engine.unfinishedOps()).filter((op) => op.state === "sent").map((op) => op.ref);
+    expect(realm().list("Invoice")).toHaveLength(0);
+    // One more invoice meanwhile, so the next plan's batch would not be the dead runner's batch.
+    await ingestRecords(
+      store.company(company),
+      "invoice",
+      [
+        {
+          id: "n20",
+          docNumber: "R-20",
+          customerId: "c0",
+          txnDate: "2026-11-02",
+          lines: [{ itemId: "svc", qty: "1", unitPrice: "10.00" }],
+        },
+      ],
+      new Date().toISOString(),
+    );
+
+    // The next runner's re-send of that batch goes unanswered again (its requestid only); the rest works.
+    let resendId: string | undefined;
+    const flaky = createQboClient({
+      baseUrl: server.url,
+      realmId: emu.defaultRealmId,
+      getAccessToken: token,
+      fetch: (input, init) => {
+        const requestid = new URL(String(input)).searchParams.get("requestid");
+        if (resendId === undefined && isInvoiceBatch(input, init)) resendId = requestid ?? "";
+        if (requestid === resendId) return Promise.reject(new TypeError("fetch failed: socket hang up"));
+        return fetch(input, init);
+      },
+    });
+    const second = await runCompanySync({
+      store,
+      companyId: company,
+      client: flaky,
+      clock: systemClock,
+      ...lanes,
+    });
+    expect(second.run?.counts.pending).toBe(inDoubt.length);
+    expect(second.run?.counts.failed).toBe(0);
+    // Not written again meanwhile: QBO has only the invoices of no doubt, and the new one.
+    expect(realm().list("Invoice")).toHaveLength(20 - inDoubt.length + 1);
+
+    const client = createQboClient({
+      baseUrl: server.url,
+      realmId: emu.defaultRealmId,
+      getAccessToken: token,
+    });
+    const third = await runCompanySync({ store, companyId: company, client, clock: systemClock, ...lanes });
+    expect(third.run?.status).toBe("succeeded");
+    const invoices = realm().list("Invoice");
+    expect(invoices).toHaveLength(21);
+    const links = await engine.listLinks();
+    for (let i = 0; i <= 20; i++)
+      expect(links.get(`INV:n${i}`)?.qboId, `INV:n${i}`).toBe(
+        invoices.find((q) => q["DocNumber"] === `R-${i}`)?.["Id"],
+      );
+    expect(await store.company(company).listOpenErrors()).toEqual([]);
+  }, 90_000);
+
   it("a grant refused while re-sending a dead runner's batch leaves it to re-send after the reconnect", async () => {
     // Found by the chaos run (seed 848772247): recovery failed the re-sent ops with an auth error, the
     // next run planned them afresh under new requestids, and QBO answered 6140 for invoices it had.

@@ -227,7 +227,7 @@ export async function runSync(o: RunSyncOptions): Promise<SyncResult> {
     // Planning a large company can outlast a heartbeat: renew before the first call goes out.
     if (await store.renewLease(o.holder, ttl, clock.now())) renewedAt = Date.now();
     else leaseLost = true;
-    const executor = new Executor(o, run, plan, inputs.links, newId, lost);
+    const executor = new Executor(o, run, plan, inputs.links, newId, lost, recovered.inDoubt);
     return await executor.execute();
   } finally {
     clearInterval(renew);
@@ -324,6 +324,11 @@ interface Recovered {
   failed: number;
   pending: number;
   needsReconnect: boolean;
+  /**
+   * Records whose earlier write is still in doubt (re-sent, and QBO did not answer again). This run does
+   * not write them again: another call under another batch requestid would make QBO carry out both.
+   */
+  inDoubt: Set<RecordRef>;
 }
 
 /**
@@ -334,7 +339,7 @@ interface Recovered {
 async function recover(o: RunSyncOptions, now: () => string): Promise<Recovered> {
   const { store } = o;
   const ops = await store.unfinishedOps();
-  const tally: Recovered = { confirmed: 0, failed: 0, pending: 0, needsReconnect: false };
+  const tally: Recovered = { confirmed: 0, failed: 0, pending: 0, needsReconnect: false, inDoubt: new Set() };
   const planned = ops.filter((op) => op.state === "planned").map((op) => op.id);
   if (planned.length > 0) await store.abandonOps(planned, now());
   const groups = new Map<string, OutboxOp[]>();
@@ -347,6 +352,7 @@ async function recover(o: RunSyncOptions, now: () => string): Promise<Recovered>
   for (const [batchKey, group] of groups) {
     if (tally.needsReconnect) {
       tally.pending += group.length;
+      for (const op of group) tally.inDoubt.add(op.ref);
       continue;
     }
     group.sort((a, b) => a.seq - b.seq);
@@ -363,12 +369,15 @@ async function recover(o: RunSyncOptions, now: () => string): Promise<Recovered>
       if (r.ok) {
         if (r.object["MetaData"] !== undefined) answered.push({ entity: op.entity, object: r.object });
         confirmed.push({ op, link: linkFor(op, r.object, now()) });
-      } else if (r.outcomeUnknown) tally.pending++;
-      else if (r.needsReconnect) {
+      } else if (r.outcomeUnknown) {
+        tally.pending++;
+        tally.inDoubt.add(op.ref);
+      } else if (r.needsReconnect) {
         // QBO may have carried it out before the earlier runner died: failing it would re-plan it under
         // a new requestid and write it twice (or hit 6140/6240). It stays "sent" for after the reconnect.
         tally.needsReconnect = true;
         tally.pending++;
+        tally.inDoubt.add(op.ref);
       } else failed.push({ op, failure: r.failure });
     }
     if (store.rememberQboObjects && answered.length > 0) await store.rememberQboObjects(answered);
@@ -440,6 +449,8 @@ class Executor {
     links: ReadonlyMap<RecordRef, RecordLink>,
     private readonly newId: () => string,
     private readonly leaseLost: () => boolean,
+    /** Records an earlier run's write to is still in doubt: not written again, and what needs them waits. */
+    private readonly inDoubt: ReadonlySet<RecordRef> = new Set(),
   ) {
     this.links = new Map(links);
   }
@@ -466,6 +477,12 @@ class Executor {
       if (!writingActions.has(step.action)) {
         this.count(step.entity, stepOutcome[step.action]);
         this.outcomes.push({ ref: step.ref, action: step.action, outcome: stepOutcome[step.action] });
+        continue;
+      }
+      if (this.inDoubt.has(step.ref)) {
+        // Its earlier write goes again, identically, from the outbox next run; QBO's answer settles it.
+        this.count(step.entity, "pending");
+        this.outcomes.push({ ref: step.ref, action: step.action, outcome: "pending" });
         continue;
       }
       repairedRefs.add(step.ref);
@@ -506,6 +523,7 @@ class Executor {
       counts: this.plan.counts,
     });
     const dead: OutboxOp[] = [];
+    const readyNow: OutboxOp[] = [];
     for (const op of this.ops) {
       let waits = 0;
       for (const n of op.needs) {
@@ -514,11 +532,14 @@ class Executor {
           const list = this.dependents.get(n);
           if (list) list.push(op);
           else this.dependents.set(n, [op]);
-        } else if (!this.links.has(n)) dead.push(op);
+        } else if (!this.links.has(n) && !this.inDoubt.has(n)) dead.push(op);
       }
       this.waiting.set(op.id, waits);
-      if (waits === 0 && !dead.includes(op)) this.ready.push(op);
+      if (waits === 0 && !dead.includes(op)) readyNow.push(op);
     }
+    // What needs a record in doubt is not failed (it may well be in QBO): it waits for a later run.
+    for (const op of this.ops) if (op.needs.some((n) => this.inDoubt.has(n))) this.defer(op);
+    for (const op of readyNow) if (!this.deferred.has(op.id)) this.ready.push(op);
     for (const op of dead)
       await this.failDependency(
         op,
