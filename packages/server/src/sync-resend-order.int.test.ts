@@ -301,6 +301,10 @@ describe.each(testDatabases())("a batch re-sent after a kill is the same batch (
       ...lanes,
     });
     expect(second.run?.counts.pending).toBe(inDoubt.length);
+    expect(second.run?.note).toBe(
+      `QuickBooks did not answer again for ${inDoubt.length} records an earlier sync sent; they go again, ` +
+        "identically, on the next sync, and what needs them waits for them.",
+    );
     expect(second.run?.counts.failed).toBe(0);
     // Not written again meanwhile: QBO has only the invoices of no doubt, and the new one.
     expect(realm().list("Invoice")).toHaveLength(20 - inDoubt.length + 1);

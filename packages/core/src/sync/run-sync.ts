@@ -612,7 +612,10 @@ class Executor {
       const waiting = r.counts.pending + left.length;
       r.note = unreachableNote(this.outage, waiting, this.answeredCalls > 0);
       r.qboUnreachable = { ...this.outage, during: "send" };
-    }
+    } else if (this.inDoubt.size > 0)
+      r.note =
+        `QuickBooks did not answer again for ${this.inDoubt.size === 1 ? "1 record" : `${this.inDoubt.size} records`} ` +
+        "an earlier sync sent; they go again, identically, on the next sync, and what needs them waits for them.";
     await store.saveRun(r);
     this.emit({ type: "run-finished", run: r });
     return { plan: this.plan, run: r, outcomes: this.outcomes, ...(sliced ? { sliced: true } : {}) };
