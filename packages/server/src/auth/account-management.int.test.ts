@@ -283,7 +283,7 @@ describe.each(testDatabases())(
       });
       expect(unknown.status).toBe(400);
       expect(unknown.body.error).toMatchObject({ details: { field: "companyId" } });
-      expect(unknown.body.error.message).toContain('no company "nope"');
+      expect(unknown.body.error?.message).toContain('no company "nope"');
       // Root is the last operator-wide admin user: scoping it to one company would lock every other out.
       const scoped = await h.call<Signed["body"]>("PATCH", `/api/v1/auth/users/${rootId}`, {
         companyId: "acme",

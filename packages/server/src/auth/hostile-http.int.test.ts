@@ -113,14 +113,14 @@ describe.each(testDatabases())("password guessing across server processes ($dial
       }),
     );
     const admin = (await ensureFirstAdmin(stores[0]!, systemClock))!;
-    const login = (app: NonNullable<typeof a>, password: string) =>
-      app
-        .request("/api/v1/auth/login", {
+    const login = async (app: NonNullable<typeof a>, password: string) =>
+      (
+        await app.request("/api/v1/auth/login", {
           method: "POST",
           headers: { "content-type": "application/json" },
           body: JSON.stringify({ email: admin.email, password }),
         })
-        .then((r) => r.status);
+      ).status;
     // Three guesses, two on one server and one on the other: before, each counted only its own.
     expect([await login(a!, "guess-1"), await login(b!, "guess-2"), await login(a!, "guess-3")]).toEqual([
       401, 401, 401,
