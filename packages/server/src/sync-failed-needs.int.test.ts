@@ -1,8 +1,7 @@
 import { systemClock } from "@ledgerlink/core";
-import { createEmulator } from "@ledgerlink/emulator";
-import { createQboClient } from "@ledgerlink/qbo";
-import { openStore, testDatabases, type Store } from "@ledgerlink/store";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { testDatabases, type Store } from "@ledgerlink/store";
+import { beforeEach, describe, expect, it } from "vitest";
+import { emulatorSyncWorld } from "../test/emulator-sync-world.js";
 import { runCompanySync } from "./company-sync.js";
 import { ingestRecords } from "./ingest-records.js";
 
@@ -12,22 +11,12 @@ import { ingestRecords } from "./ingest-records.js";
  * (Each refusal releases the invoice; the second must find it already failed.)
  */
 describe.each(testDatabases())("a record whose needs QBO refuses together ($dialect)", (database) => {
-  const emu = createEmulator();
-  let server: Awaited<ReturnType<typeof emu.listen>>;
+  const w = emulatorSyncWorld(database);
+  const { realm, company } = w;
   let store: Store;
-  const realm = () => emu.realm(emu.defaultRealmId);
-  const company = "acme";
-
-  beforeAll(async () => {
-    server = await emu.listen({ port: 0, host: "127.0.0.1" });
+  beforeEach(() => {
+    store = w.store;
   });
-  afterAll(() => server?.close());
-  beforeEach(async () => {
-    realm().reset();
-    store = await openStore(database.fresh());
-    await store.ensureCompany(company, "Acme");
-  });
-  afterEach(() => store?.close());
 
   it("fails the invoice once when its customer and its item are refused at the same time", async () => {
     const at = new Date().toISOString();
@@ -50,25 +39,20 @@ describe.each(testDatabases())("a record whose needs QBO refuses together ($dial
     );
     // Someone types both names into QuickBooks after the plan was made, as the first write goes out.
     let typedIn = false;
-    const client = createQboClient({
-      baseUrl: server.url,
-      realmId: emu.defaultRealmId,
-      getAccessToken: () => Promise.resolve(emu.issueAccessToken(emu.defaultRealmId)),
-      fetch: (input, init) => {
-        if (!typedIn && init?.method === "POST") {
-          typedIn = true;
-          const income = realm()
-            .list("Account")
-            .find((a) => a["Name"] === "Services")!;
-          realm().create("Customer", { DisplayName: "Harbor Dental" });
-          realm().create("Item", {
-            Name: "Window cleaning",
-            Type: "NonInventory",
-            IncomeAccountRef: { value: String(income["Id"]) },
-          });
-        }
-        return fetch(input, init);
-      },
+    const client = w.client((input, init) => {
+      if (!typedIn && init?.method === "POST") {
+        typedIn = true;
+        const income = realm()
+          .list("Account")
+          .find((a) => a["Name"] === "Services")!;
+        realm().create("Customer", { DisplayName: "Harbor Dental" });
+        realm().create("Item", {
+          Name: "Window cleaning",
+          Type: "NonInventory",
+          IncomeAccountRef: { value: String(income["Id"]) },
+        });
+      }
+      return fetch(input, init);
     });
     // The invoice's refusal is recorded slowly, so the second refusal arrives while it is being recorded.
     const slow = new Proxy(store, {

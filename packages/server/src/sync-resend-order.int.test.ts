@@ -1,8 +1,8 @@
 import { systemClock } from "@ledgerlink/core";
-import { createEmulator } from "@ledgerlink/emulator";
 import { createQboClient, QboAuthError } from "@ledgerlink/qbo";
-import { openStore, testDatabases, type Store } from "@ledgerlink/store";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { testDatabases, type Store } from "@ledgerlink/store";
+import { beforeEach, describe, expect, it } from "vitest";
+import { emulatorSyncWorld } from "../test/emulator-sync-world.js";
 import { runCompanySync } from "./company-sync.js";
 import { ingestRecords } from "./ingest-records.js";
 
@@ -14,41 +14,25 @@ import { ingestRecords } from "./ingest-records.js";
  * QBO wrote it again and answered 6140 "duplicate document number", and the invoices were never linked.
  */
 describe.each(testDatabases())("a batch re-sent after a kill is the same batch ($dialect)", (database) => {
-  const emu = createEmulator();
-  let server: Awaited<ReturnType<typeof emu.listen>>;
+  const w = emulatorSyncWorld(database, { customTxnNumbers: true });
+  const { emu, realm, company } = w;
   let store: Store;
-  const realm = () => emu.realm(emu.defaultRealmId);
-  const company = "acme";
-
-  beforeAll(async () => {
-    server = await emu.listen({ port: 0, host: "127.0.0.1" });
+  beforeEach(() => {
+    store = w.store;
   });
-  afterAll(() => server?.close());
-  beforeEach(async () => {
-    realm().reset();
-    realm().setPreferences({ SalesFormsPrefs: { CustomTxnNumbers: true } });
-    store = await openStore(database.fresh());
-    await store.ensureCompany(company, "Acme");
-  });
-  afterEach(() => store?.close());
 
   /** A client whose process "dies" once the first invoice batch has reached QBO: nothing answers again. */
   function dyingClient() {
     let dead = false;
     const frozen = new Promise<Response>(() => undefined);
-    const client = createQboClient({
-      baseUrl: server.url,
-      realmId: emu.defaultRealmId,
-      getAccessToken: () => Promise.resolve(emu.issueAccessToken(emu.defaultRealmId)),
-      fetch: async (input, init) => {
-        if (dead) return frozen;
-        const res = await fetch(input, init);
-        if (String(input).includes("/batch") && String(init?.body).includes('"Invoice"')) {
-          dead = true;
-          return frozen;
-        }
-        return res;
-      },
+    const client = w.client(async (input, init) => {
+      if (dead) return frozen;
+      const res = await fetch(input, init);
+      if (String(input).includes("/batch") && String(init?.body).includes('"Invoice"')) {
+        dead = true;
+        return frozen;
+      }
+      return res;
     });
     return { client, died: () => dead };
   }
@@ -97,11 +81,7 @@ describe.each(testDatabases())("a batch re-sent after a kill is the same batch (
       .toBe(true);
     await engine.releaseLease((await engine.leaseHolder(new Date()))!);
 
-    const client = createQboClient({
-      baseUrl: server.url,
-      realmId: emu.defaultRealmId,
-      getAccessToken: () => Promise.resolve(emu.issueAccessToken(emu.defaultRealmId)),
-    });
+    const client = w.client();
     const r = await runCompanySync({ store, companyId: company, client, clock: systemClock, ...lanes });
     expect(r.run?.counts.failed, JSON.stringify(r.outcomes.filter((o) => o.failure))).toBe(0);
     expect(r.run?.status).toBe("succeeded");
@@ -174,11 +154,7 @@ describe.each(testDatabases())("a batch re-sent after a kill is the same batch (
       })),
       at,
     );
-    const client = createQboClient({
-      baseUrl: server.url,
-      realmId: emu.defaultRealmId,
-      getAccessToken: () => Promise.resolve(emu.issueAccessToken(emu.defaultRealmId)),
-    });
+    const client = w.client();
     const lanes = { batchLanes: 1, singleLanes: 0 };
     await runCompanySync({
       store,
@@ -189,14 +165,9 @@ describe.each(testDatabases())("a batch re-sent after a kill is the same batch (
       only: ["C:c1", "ITEM:svc"],
     });
     // The books are closed through January as the invoices' batch goes out, too late for the plan to hold them.
-    const closing = createQboClient({
-      baseUrl: server.url,
-      realmId: emu.defaultRealmId,
-      getAccessToken: () => Promise.resolve(emu.issueAccessToken(emu.defaultRealmId)),
-      fetch: (input, init) => {
-        if (String(input).includes("/batch")) realm().setClosingDate("2026-01-31");
-        return fetch(input, init);
-      },
+    const closing = w.client((input, init) => {
+      if (String(input).includes("/batch")) realm().setClosingDate("2026-01-31");
+      return fetch(input, init);
     });
     const dying = storeThatDiesAfterAnswer();
     void runCompanySync({
@@ -237,22 +208,16 @@ describe.each(testDatabases())("a batch re-sent after a kill is the same batch (
     // QBO created them; the run after re-sent the first batch, QBO carried it out at last and answered
     // 6140, and the linked invoices were left with an open "duplicate" problem.
     await seedOutOfOrder();
-    const token = () => Promise.resolve(emu.issueAccessToken(emu.defaultRealmId));
     const isInvoiceBatch = (input: unknown, init?: RequestInit) =>
       String(input).includes("/batch") && String(init?.body).includes('"Invoice"');
     // The first runner dies as its invoice batch leaves: QBO never sees it.
     let died = false;
-    const dying = createQboClient({
-      baseUrl: server.url,
-      realmId: emu.defaultRealmId,
-      getAccessToken: token,
-      fetch: (input, init) => {
-        if (died || isInvoiceBatch(input, init)) {
-          died = true;
-          return new Promise<Response>(() => undefined);
-        }
-        return fetch(input, init);
-      },
+    const dying = w.client((input, init) => {
+      if (died || isInvoiceBatch(input, init)) {
+        died = true;
+        return new Promise<Response>(() => undefined);
+      }
+      return fetch(input, init);
     });
     const lanes = { batchLanes: 1, singleLanes: 0 };
     void runCompanySync({ store, companyId: company, client: dying, clock: systemClock, ...lanes });
@@ -282,16 +247,11 @@ describe.each(testDatabases())("a batch re-sent after a kill is the same batch (
 
     // The next runner's re-send of that batch goes unanswered again (its requestid only); the rest works.
     let resendId: string | undefined;
-    const flaky = createQboClient({
-      baseUrl: server.url,
-      realmId: emu.defaultRealmId,
-      getAccessToken: token,
-      fetch: (input, init) => {
-        const requestid = new URL(String(input)).searchParams.get("requestid");
-        if (resendId === undefined && isInvoiceBatch(input, init)) resendId = requestid ?? "";
-        if (requestid === resendId) return Promise.reject(new TypeError("fetch failed: socket hang up"));
-        return fetch(input, init);
-      },
+    const flaky = w.client((input, init) => {
+      const requestid = new URL(String(input)).searchParams.get("requestid");
+      if (resendId === undefined && isInvoiceBatch(input, init)) resendId = requestid ?? "";
+      if (requestid === resendId) return Promise.reject(new TypeError("fetch failed: socket hang up"));
+      return fetch(input, init);
     });
     const second = await runCompanySync({
       store,
@@ -309,11 +269,7 @@ describe.each(testDatabases())("a batch re-sent after a kill is the same batch (
     // Not written again meanwhile: QBO has only the invoices of no doubt, and the new one.
     expect(realm().list("Invoice")).toHaveLength(20 - inDoubt.length + 1);
 
-    const client = createQboClient({
-      baseUrl: server.url,
-      realmId: emu.defaultRealmId,
-      getAccessToken: token,
-    });
+    const client = w.client();
     const third = await runCompanySync({ store, companyId: company, client, clock: systemClock, ...lanes });
     expect(third.run?.status).toBe("succeeded");
     const invoices = realm().list("Invoice");
@@ -342,7 +298,7 @@ describe.each(testDatabases())("a batch re-sent after a kill is the same batch (
     const sent = (await engine.unfinishedOps()).filter((op) => op.state === "sent").length;
 
     const revoked = createQboClient({
-      baseUrl: server.url,
+      baseUrl: w.url,
       realmId: emu.defaultRealmId,
       getAccessToken: () =>
         Promise.reject(
@@ -363,11 +319,7 @@ describe.each(testDatabases())("a batch re-sent after a kill is the same batch (
     expect((await engine.unfinishedOps()).filter((op) => op.state === "sent")).toHaveLength(sent);
     expect(await store.company(company).listOpenErrors()).toEqual([]);
 
-    const client = createQboClient({
-      baseUrl: server.url,
-      realmId: emu.defaultRealmId,
-      getAccessToken: () => Promise.resolve(emu.issueAccessToken(emu.defaultRealmId)),
-    });
+    const client = w.client();
     const r = await runCompanySync({ store, companyId: company, client, clock: systemClock, ...lanes });
     expect(r.run?.status).toBe("succeeded");
     expect(realm().list("Invoice")).toHaveLength(20);

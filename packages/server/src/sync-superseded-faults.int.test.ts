@@ -1,8 +1,8 @@
 import { systemClock } from "@ledgerlink/core";
-import { createEmulator } from "@ledgerlink/emulator";
 import { createQboClient } from "@ledgerlink/qbo";
-import { openStore, testDatabases, type Store } from "@ledgerlink/store";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { testDatabases, type Store } from "@ledgerlink/store";
+import { beforeEach, describe, expect, it } from "vitest";
+import { emulatorSyncWorld } from "../test/emulator-sync-world.js";
 import { runCompanySync } from "./company-sync.js";
 import { ingestRecords } from "./ingest-records.js";
 
@@ -14,23 +14,12 @@ import { ingestRecords } from "./ingest-records.js";
  * showed twice (QBO's refusal and the finding).
  */
 describe.each(testDatabases())("a finding supersedes a record's old QBO fault ($dialect)", (database) => {
-  const emu = createEmulator();
-  let server: Awaited<ReturnType<typeof emu.listen>>;
+  const w = emulatorSyncWorld(database, { customTxnNumbers: true });
+  const { emu, realm, company } = w;
   let store: Store;
-  const realm = () => emu.realm(emu.defaultRealmId);
-  const company = "acme";
-
-  beforeAll(async () => {
-    server = await emu.listen({ port: 0, host: "127.0.0.1" });
+  beforeEach(() => {
+    store = w.store;
   });
-  afterAll(() => server?.close());
-  beforeEach(async () => {
-    realm().reset();
-    realm().setPreferences({ SalesFormsPrefs: { CustomTxnNumbers: true } });
-    store = await openStore(database.fresh());
-    await store.ensureCompany(company, "Acme");
-  });
-  afterEach(() => store?.close());
 
   it("closing the books after a refusal leaves one open problem: the closed-period finding with its fix", async () => {
     const at = new Date().toISOString();
@@ -40,7 +29,7 @@ describe.each(testDatabases())("a finding supersedes a record's old QBO fault ($
     await put("customer", [{ id: "c1", displayName: "Customer 1", active: true }]);
     const client = (retry: boolean) =>
       createQboClient({
-        baseUrl: server.url,
+        baseUrl: w.url,
         realmId: emu.defaultRealmId,
         getAccessToken: () => Promise.resolve(emu.issueAccessToken(emu.defaultRealmId)),
         ...(retry ? {} : { retry: false as const }),
