@@ -361,15 +361,12 @@ async function recover(o: RunSyncOptions, now: () => string): Promise<Recovered>
     const results = batchKey.startsWith("single:")
       ? [await o.qbo.write({ ...writes[0]!, key: batchKey.slice("single:".length) })]
       : await o.qbo.batch(writes);
-    const confirmed: { op: OutboxOp; link: RecordLink | null }[] = [];
+    const confirmed: { op: OutboxOp; object: Record<string, unknown> }[] = [];
     const failed: { op: OutboxOp; failure: ClassifiedFailure }[] = [];
-    const answered: { entity: OutboxOp["entity"]; object: Record<string, unknown> }[] = [];
     for (const [i, r] of results.entries()) {
       const op = group[i]!;
-      if (r.ok) {
-        if (r.object["MetaData"] !== undefined) answered.push({ entity: op.entity, object: r.object });
-        confirmed.push({ op, link: linkFor(op, r.object, now()) });
-      } else if (r.outcomeUnknown) {
+      if (r.ok) confirmed.push({ op, object: r.object });
+      else if (r.outcomeUnknown) {
         tally.pending++;
         tally.inDoubt.add(op.ref);
       } else if (r.needsReconnect) {
@@ -380,9 +377,8 @@ async function recover(o: RunSyncOptions, now: () => string): Promise<Recovered>
         tally.inDoubt.add(op.ref);
       } else failed.push({ op, failure: r.failure });
     }
-    if (store.rememberQboObjects && answered.length > 0) await store.rememberQboObjects(answered);
     // All of the answer or none of it: a group left part-recorded would go again as another batch.
-    await store.settleOps({ confirmed, failed }, now());
+    await recordAnswer(store, confirmed, failed, now());
     tally.confirmed += confirmed.length;
     tally.failed += failed.length;
   }
@@ -395,6 +391,24 @@ async function recover(o: RunSyncOptions, now: () => string): Promise<Recovered>
     });
   }
   return tally;
+}
+
+/**
+ * A call's answer into the store: what QBO answered kept in its mirror, then every confirmation (with
+ * its link) and every refusal in one transaction (settleOps). Returns the confirmations' links.
+ */
+async function recordAnswer(
+  store: SyncEngineStore,
+  confirmed: readonly { op: OutboxOp; object: Record<string, unknown> }[],
+  failed: readonly { op: OutboxOp; failure: ClassifiedFailure }[],
+  at: string,
+): Promise<{ op: OutboxOp; link: RecordLink | null }[]> {
+  const answered = confirmed.filter((i) => i.object["MetaData"] !== undefined);
+  if (store.rememberQboObjects && answered.length > 0)
+    await store.rememberQboObjects(answered.map((i) => ({ entity: i.op.entity, object: i.object })));
+  const withLinks = confirmed.map((i) => ({ op: i.op, link: linkFor(i.op, i.object, at) }));
+  await store.settleOps({ confirmed: withLinks, failed }, at);
+  return withLinks;
 }
 
 function toWrite(op: OutboxOp): QboWriteOp {
@@ -858,13 +872,7 @@ class Executor {
       op.state = "failed";
       op.error = failure;
     }
-    const { store } = this.o;
-    const at = this.now();
-    const answered = items.filter((i) => i.object["MetaData"] !== undefined);
-    if (store.rememberQboObjects && answered.length > 0)
-      await store.rememberQboObjects(answered.map((i) => ({ entity: i.op.entity, object: i.object })));
-    const withLinks = items.map((i) => ({ op: i.op, link: linkFor(i.op, i.object, at) }));
-    await store.settleOps({ confirmed: withLinks, failed }, at);
+    const withLinks = await recordAnswer(this.o.store, items, failed, this.now());
     for (const { op, failure } of failed) {
       this.count(op.entity, "failed");
       this.outcomes.push({ ref: op.ref, action: op.action, outcome: "failed", failure });
