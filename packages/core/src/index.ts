@@ -20,6 +20,7 @@ export * from "./sync/sync-ports.js";
 export * from "./sync/three-way.js";
 export * from "./sync/run-sync.js";
 export * from "./sync/qbo-outage.js";
+export * from "./token-bucket.js";
 export * from "./sync/qbo-side-changes.js";
 export * from "./mirror/index.js";
 export * from "./api-contract/index.js";

@@ -1,12 +1,10 @@
+import { refilledTokens, secondsUntilToken, type TokenBucketLimit } from "@ledgerlink/core";
 import type { Kysely } from "kysely";
 import type { Dialect } from "./open-database.js";
 import type { Database } from "./schema.js";
 
 /** How many guesses an address may make: `burst` at once, refilling at `perMinute`. */
-export interface GuessLimit {
-  perMinute: number;
-  burst: number;
-}
+export type GuessLimit = TokenBucketLimit;
 
 /**
  * Token buckets against password and key guessing, per client address, shared by every process on the
@@ -27,7 +25,7 @@ export class GuessBucketStore {
       .select(["tokens", "updated_at"])
       .where("address", "=", address)
       .executeTakeFirst();
-    return row ? waitSeconds(refilled(row, limit, nowMs), limit) : 0;
+    return row ? secondsUntilToken(refilled(row, limit, nowMs), limit) : 0;
   }
 
   /** Spends one guess of the address (a failed sign-in, a wrong key). */
@@ -61,12 +59,6 @@ export class GuessBucketStore {
 }
 
 const refilled = (row: { tokens: number; updated_at: number }, limit: GuessLimit, nowMs: number): number =>
-  Math.min(
-    limit.burst,
-    Number(row.tokens) + (Math.max(0, nowMs - Number(row.updated_at)) * limit.perMinute) / 60_000,
-  );
-
-const waitSeconds = (tokens: number, limit: GuessLimit): number =>
-  tokens >= 1 ? 0 : Math.max(1, Math.ceil(((1 - tokens) * 60) / limit.perMinute));
+  refilledTokens(Number(row.tokens), nowMs - Number(row.updated_at), limit);
 
 const fullAfterMs = (limit: GuessLimit): number => (limit.burst * 60_000) / limit.perMinute;

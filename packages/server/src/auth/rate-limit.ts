@@ -1,4 +1,5 @@
 import { getConnInfo } from "@hono/node-server/conninfo";
+import { refilledTokens, secondsUntilToken } from "@ledgerlink/core";
 import type { GuessBucketStore } from "@ledgerlink/store";
 import type { Context, MiddlewareHandler } from "hono";
 import { errorResponse, ApiError } from "../api-error.js";
@@ -43,17 +44,15 @@ export class TokenBuckets {
   /** Takes one token: 0 when allowed, else the seconds until one is available. */
   take(key: string): number {
     const now = this.now();
-    const rate = this.perMinute / 60_000;
-    this.sweep(now, rate);
+    const limit = { perMinute: this.perMinute, burst: this.burst };
+    this.sweep(now, this.perMinute / 60_000);
     const b = this.buckets.get(key) ?? { tokens: this.burst, at: now };
-    b.tokens = Math.min(this.burst, b.tokens + (now - b.at) * rate);
+    b.tokens = refilledTokens(b.tokens, now - b.at, limit);
     b.at = now;
     this.buckets.set(key, b);
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
-      return 0;
-    }
-    return Math.max(1, Math.ceil((1 - b.tokens) / rate / 1000));
+    const wait = secondsUntilToken(b.tokens, limit);
+    if (wait === 0) b.tokens -= 1;
+    return wait;
   }
 
   private sweep(now: number, rate: number) {
